@@ -1,0 +1,40 @@
+"""Record Claude API streams, and replay them over real HTTP with their original timing."""
+
+from ._errors import RecordingError
+from ._matching import IncomingRequest, Mismatch
+from ._recording import (
+    Provenance,
+    RecordedEvent,
+    RecordedRequest,
+    RecordedResponse,
+    Recording,
+    dump_recording,
+    load_recording,
+    load_sse_body,
+    parse_recording,
+    recording_from_sse,
+)
+from ._server import ReplayServer
+from ._snippets import find_project_root, load_recordings_for, recording_paths_for
+from ._sse import split_events
+
+__all__ = [
+    "IncomingRequest",
+    "Mismatch",
+    "Provenance",
+    "RecordedEvent",
+    "RecordedRequest",
+    "RecordedResponse",
+    "Recording",
+    "RecordingError",
+    "ReplayServer",
+    "dump_recording",
+    "find_project_root",
+    "load_recording",
+    "load_recordings_for",
+    "load_sse_body",
+    "parse_recording",
+    "recording_from_sse",
+    "recording_paths_for",
+    "split_events",
+]

@@ -1,0 +1,434 @@
+"""The recording format: one recorded HTTP exchange per TOML file.
+
+    [provenance]   where it came from (the live API on a date, or constructed to the docs)
+    [request]      method, path, the headers that matter, the JSON body
+    [response]     status, headers, when the headers arrived
+    [[events]]     one table per server-sent event: its arrival offset and its exact bytes
+
+TOML because it is in the standard library (`tomllib`), reads well in a diff, and its
+multi-line literal strings ('''...''') hold an event's bytes with no escaping at all.
+The page docs/recordings.md documents the format for readers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, cast, get_args
+
+from ._errors import RecordingError
+from ._sse import parse_event, split_events
+
+__all__ = [
+    "Provenance",
+    "RecordedEvent",
+    "RecordedRequest",
+    "RecordedResponse",
+    "Recording",
+    "Source",
+    "dump_recording",
+    "load_recording",
+    "load_sse_body",
+    "parse_recording",
+    "recording_from_sse",
+    "sse_events",
+]
+
+Source = Literal["live-api", "constructed", "proxy"]
+SOURCES: tuple[str, ...] = get_args(Source)
+
+# Request headers that change what the API does, and so are recorded and matched.
+MATCHED_REQUEST_HEADERS = ("anthropic-version", "anthropic-beta")
+# Headers that carry credentials: never written to a recording.
+SECRET_HEADERS = frozenset({"x-api-key", "authorization", "cookie", "proxy-authorization"})
+# An Anthropic key looks like sk-ant-api03-...; refuse any file that holds one.
+SECRET_PATTERN = re.compile(r"sk-ant-[A-Za-z0-9_-]{8,}")
+EVENT_STREAM = "text/event-stream"
+_Fail = Callable[[int | None, str], RecordingError]
+SSE_FIELD_NAMES = frozenset({"event", "data", "id", "retry", ""})
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a recording came from. Every recording says so; nothing is passed off as live."""
+
+    source: Source
+    recorded_at: dt.date | None = None  # live-api / proxy: the day it was recorded
+    model: str | None = None  # the model that answered (live) or that the request names
+    client: str | None = None  # the client that sent the request, e.g. "anthropic-python 2.12.0"
+    basis: str | None = None  # constructed: the documentation it was built to
+    upstream: str | None = None  # proxy: the server it was recorded from
+    note: str | None = None
+
+    def describe(self) -> str:
+        if self.source == "constructed":
+            return f"constructed to the documented wire format ({self.basis})"
+        origin = "the live API" if self.source == "live-api" else self.upstream
+        return f"recorded from {origin} on {self.recorded_at} (model {self.model})"
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    method: str
+    path: str
+    headers: Mapping[str, str]  # lower-case names, only MATCHED_REQUEST_HEADERS
+    body: Any  # the parsed JSON body
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    at: float  # seconds from the request to the event's arrival
+    raw: bytes  # exactly as sent, blank line included
+    name: str | None  # the SSE `event:` field
+    data: Any  # the parsed JSON of the `data:` field, None for a comment-only block
+    line: int = 0  # where the event's text starts in its file (1-based), for messages
+
+
+@dataclass(frozen=True)
+class RecordedResponse:
+    status: int
+    headers: Mapping[str, str]
+    at: float = 0.0  # seconds from the request to the response headers
+    events: tuple[RecordedEvent, ...] = ()
+    body: bytes | None = None  # a response that is not an event stream (an HTTP error)
+
+
+@dataclass(frozen=True)
+class Recording:
+    path: Path
+    provenance: Provenance
+    request: RecordedRequest
+    response: RecordedResponse
+
+    @property
+    def name(self) -> str:
+        return self.path.as_posix()
+
+    @property
+    def sse_body(self) -> bytes:
+        """The response body as sent: the events' bytes, back to back."""
+        return b"".join(event.raw for event in self.response.events)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_recording(path: Path | str, *, name: Path | str | None = None) -> Recording:
+    """Read and check a recording; `name` is how messages refer to it (default: `path`)."""
+    name = Path(name or path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise RecordingError(name, None, f"not UTF-8 text: {error}") from None
+    return parse_recording(text, name)
+
+
+def parse_recording(text: str, path: Path | str = "<recording>") -> Recording:
+    path = Path(path)
+    locate = _Locator(text)
+    secret = SECRET_PATTERN.search(text)
+    if secret:
+        line = text.count("\n", 0, secret.start()) + 1
+        raise RecordingError(path, line, "holds what looks like an API key; remove it")
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"at line (\d+)", str(error))
+        line = int(match.group(1)) if match else None
+        raise RecordingError(path, line, f"not valid TOML: {error}") from None
+
+    def fail(line: int | None, reason: str) -> RecordingError:
+        return RecordingError(path, line, reason)
+
+    unknown = set(document) - {"provenance", "request", "response", "events"}
+    if unknown:
+        raise fail(None, f"unknown top-level key(s) {sorted(unknown)}")
+    for table in ("provenance", "request", "response"):
+        if not isinstance(document.get(table), dict):
+            raise fail(locate.table(table), f"missing the [{table}] table")
+
+    provenance = _provenance(document["provenance"], locate, fail)
+    request = _request(document["request"], locate, fail)
+    response = _response(document["response"], document.get("events"), locate, path, fail)
+    return Recording(path, provenance, request, response)
+
+
+def _provenance(table: dict[str, Any], locate: _Locator, fail: _Fail) -> Provenance:
+    line = locate.table("provenance")
+    known = {f for f in Provenance.__dataclass_fields__}
+    unknown = set(table) - known
+    if unknown:
+        raise fail(line, f"[provenance] has unknown key(s) {sorted(unknown)}")
+    source = table.get("source")
+    if source not in SOURCES:
+        raise fail(locate.key("provenance", "source"), f"source must be one of {list(SOURCES)}")
+    for key, value in table.items():
+        if key != "recorded_at" and not isinstance(value, str):
+            raise fail(locate.key("provenance", key), f"{key} must be a string")
+    recorded_at = table.get("recorded_at")
+    if recorded_at is not None and not isinstance(recorded_at, dt.date):
+        raise fail(locate.key("provenance", "recorded_at"), "recorded_at must be a date")
+    required = {
+        "live-api": ("recorded_at", "model", "client"),
+        "proxy": ("recorded_at", "upstream"),
+        "constructed": ("basis",),
+    }[source]
+    missing = [key for key in required if not table.get(key)]
+    if missing:
+        raise fail(line, f"a {source} recording must give {', '.join(missing)}")
+    return Provenance(**table)
+
+
+def _request(table: dict[str, Any], locate: _Locator, fail: _Fail) -> RecordedRequest:
+    unknown = set(table) - {"method", "path", "headers", "body"}
+    if unknown:
+        raise fail(locate.table("request"), f"[request] has unknown key(s) {sorted(unknown)}")
+    method, path = table.get("method"), table.get("path")
+    if not isinstance(method, str) or method.upper() != method:
+        raise fail(locate.key("request", "method"), "method must be an upper-case string")
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise fail(locate.key("request", "path"), "path must be a string starting with '/'")
+    headers = _headers(table.get("headers", {}), locate.key("request", "headers"), fail)
+    for name in headers:
+        if name in SECRET_HEADERS:
+            raise fail(locate.key("request", "headers"), f"the {name} header must not be recorded")
+    body_text = table.get("body")
+    body_line = locate.key("request", "body")
+    if not isinstance(body_text, str):
+        raise fail(body_line, "body must be a string holding the JSON request body")
+    try:
+        body = json.loads(body_text)
+    except json.JSONDecodeError as error:
+        raise fail(_offset(body_line, error.lineno), f"body is not valid JSON: {error.msg}") from None
+    return RecordedRequest(method, path, headers, body)
+
+
+def _response(
+    table: dict[str, Any], events: Any, locate: _Locator, path: Path, fail: _Fail
+) -> RecordedResponse:
+    line = locate.table("response")
+    unknown = set(table) - {"status", "headers", "at", "body"}
+    if unknown:
+        raise fail(line, f"[response] has unknown key(s) {sorted(unknown)}")
+    status = table.get("status")
+    if not isinstance(status, int) or not 100 <= status <= 599:
+        raise fail(locate.key("response", "status"), "status must be an HTTP status code")
+    headers = _headers(table.get("headers", {}), locate.key("response", "headers"), fail)
+    at = _seconds(table.get("at", 0.0), locate.key("response", "at"), fail)
+    body = table.get("body")
+    streaming = headers.get("content-type", "").startswith(EVENT_STREAM)
+    if body is not None:
+        if events is not None:
+            raise fail(line, "a response has either a body or [[events]], not both")
+        if not isinstance(body, str):
+            raise fail(locate.key("response", "body"), "body must be a string")
+        return RecordedResponse(status, headers, at, body=body.encode())
+    if not streaming:
+        raise fail(line, f"an event stream needs content-type {EVENT_STREAM!r} in its headers")
+    if not isinstance(events, list) or not events:
+        raise fail(line, "an event stream needs at least one [[events]] table")
+    parsed: list[RecordedEvent] = []
+    previous = at
+    for index, event in enumerate(cast(list[Any], events)):
+        where = locate.array_item("events", index)
+        if not isinstance(event, dict) or set(event) != {"at", "sse"}:
+            raise fail(where, "each [[events]] table has exactly the keys 'at' and 'sse'")
+        event_at = _seconds(event["at"], locate.key_after(where, "at"), fail)
+        if event_at < previous:
+            raise fail(
+                locate.key_after(where, "at"),
+                f"at = {event_at} is earlier than the one before it ({previous})",
+            )
+        previous = event_at
+        sse = event["sse"]
+        sse_line = locate.key_after(where, "sse")
+        if not isinstance(sse, str) or not sse:
+            raise fail(sse_line, "sse must be a non-empty string")
+        first_line = sse_line + 1 if sse_line and locate.opens_multiline(sse_line) else sse_line
+        last = index == len(events) - 1
+        parsed.append(_event(sse.encode(), event_at, path, first_line, last=last))
+    return RecordedResponse(status, headers, at, events=tuple(parsed))
+
+
+def load_sse_body(path: Path | str) -> tuple[RecordedEvent, ...]:
+    """The events of a bare SSE body (a `.sse` file): checked like a recording's, times zero."""
+    return sse_events(Path(path).read_bytes(), path)
+
+
+def sse_events(body: bytes, path: Path | str) -> tuple[RecordedEvent, ...]:
+    events: list[RecordedEvent] = []
+    line = 1
+    pieces = split_events(body)
+    for index, raw in enumerate(pieces):
+        events.append(_event(raw, 0.0, Path(path), line, last=index == len(pieces) - 1))
+        line += len(raw.splitlines())
+    return tuple(events)
+
+
+def _event(raw: bytes, at: float, path: Path, first_line: int | None, *, last: bool) -> RecordedEvent:
+    """Check one event's text: SSE fields, JSON data whose `type` repeats the event name."""
+
+    def fail(offset: int, reason: str) -> RecordingError:
+        return RecordingError(path, _offset(first_line, offset + 1), reason)
+
+    pieces = split_events(raw)
+    if len(pieces) != 1:
+        raise fail(0, f"holds {len(pieces)} events; give each its own [[events]] table")
+    if not last and not raw.endswith((b"\n\n", b"\r\n\r\n", b"\r\r")):
+        raise fail(0, "an event must end with a blank line (only the last may omit it)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise fail(0, f"not UTF-8: {error}") from None
+    fields = parse_event(text)
+    name: str | None = None
+    data_lines: list[str] = []
+    data_line = 0
+    for sse_field in fields:
+        if sse_field.name not in SSE_FIELD_NAMES:
+            raise fail(sse_field.line, f"unknown SSE field {sse_field.name!r}")
+        if sse_field.name == "event":
+            name = sse_field.value
+        elif sse_field.name == "data":
+            data_line = data_line or sse_field.line
+            data_lines.append(sse_field.value)
+    if not data_lines:
+        if name is not None:
+            raise fail(0, f"event {name!r} has no data: line")
+        return RecordedEvent(at, raw, None, None, first_line or 0)
+    try:
+        data = json.loads("\n".join(data_lines))
+    except json.JSONDecodeError as error:
+        raise fail(data_line, f"data is not valid JSON: {error.msg} (column {error.colno})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+        raise fail(data_line, 'data must be a JSON object with a "type"')
+    if name is not None and data["type"] != name:
+        raise fail(data_line, f"event: {name} but its data has type {data['type']!r}")
+    return RecordedEvent(at, raw, name, data, first_line or 0)
+
+
+def _headers(value: Any, line: int | None, fail: _Fail) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise fail(line, "headers must be a table of strings")
+    return {str(name).lower(): header for name, header in value.items()}
+
+
+def _seconds(value: Any, line: int | None, fail: _Fail) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise fail(line, "at must be a number of seconds, 0 or more")
+    return float(value)
+
+
+def _offset(line: int | None, offset: int) -> int | None:
+    return line + offset - 1 if line else None
+
+
+class _Locator:
+    """Finds the line of a table or key in TOML text, so semantic errors can name a line.
+
+    tomllib returns values without positions; the files are written one key per line, so a
+    scan of the source finds them. Where it cannot, the error still names the file.
+    """
+
+    _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.-]+)\s*\]\]?")
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.headers: list[tuple[int, str, bool]] = []  # (line, name, is array item)
+        in_string = False
+        for number, line in enumerate(self.lines, start=1):
+            if line.count("'''") % 2 or line.count('"""') % 2:
+                in_string = not in_string
+                continue
+            match = None if in_string else self._HEADER.match(line)
+            if match:
+                self.headers.append((number, match.group(2), match.group(1) == "[["))
+
+    def table(self, name: str) -> int | None:
+        return next((line for line, table, _ in self.headers if table == name), None)
+
+    def array_item(self, name: str, index: int) -> int | None:
+        items = [line for line, table, array in self.headers if table == name and array]
+        return items[index] if index < len(items) else None
+
+    def key(self, table: str, key: str) -> int | None:
+        return self.key_after(self.table(table), key)
+
+    def key_after(self, header_line: int | None, key: str) -> int | None:
+        if header_line is None:
+            return None
+        pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
+        for number in range(header_line + 1, len(self.lines) + 1):
+            if any(line == number for line, _, _ in self.headers):
+                break
+            if pattern.match(self.lines[number - 1]):
+                return number
+        return header_line
+
+    def opens_multiline(self, line: int) -> bool:
+        return self.lines[line - 1].rstrip().endswith(("'''", '"""'))
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def dump_recording(recording: Recording) -> str:
+    """The TOML text of a recording, in the layout `parse_recording` reads back."""
+    provenance = recording.provenance
+    out = [
+        f"# {recording.request.method} {recording.request.path}: "
+        f"{provenance.describe()}. Format: docs/recordings.md",
+        "",
+        "[provenance]",
+    ]
+    for key in Provenance.__dataclass_fields__:
+        value = getattr(provenance, key)
+        if value is not None:
+            out.append(f"{key} = {value.isoformat() if key == 'recorded_at' else _string(value)}")
+    request = recording.request
+    out += ["", "[request]", f"method = {_string(request.method)}", f"path = {_string(request.path)}"]
+    out.append(f"headers = {_inline_table(request.headers)}")
+    out.append(f"body = {_multiline(json.dumps(request.body, indent=2, ensure_ascii=False) + chr(10))}")
+    response = recording.response
+    out += ["", "[response]", f"status = {response.status}", f"at = {_number(response.at)}"]
+    out.append(f"headers = {_inline_table(response.headers)}")
+    if response.body is not None:
+        out.append(f"body = {_multiline(response.body.decode())}")
+    for event in response.events:
+        out += ["", "[[events]]", f"at = {_number(event.at)}", f"sse = {_multiline(event.raw.decode())}"]
+    return "\n".join(out) + "\n"
+
+
+def _number(seconds: float) -> str:
+    return f"{seconds:.3f}"
+
+
+def _string(value: str) -> str:
+    # JSON string escapes are a subset of TOML's basic-string escapes.
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _multiline(value: str) -> str:
+    """A multi-line literal string (bytes kept as they are) where TOML allows one."""
+    literal_ok = "'''" not in value and not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", value)
+    if literal_ok and not value.endswith("'"):
+        return f"'''\n{value}'''"
+    return _string(value)
+
+
+def _inline_table(values: Mapping[str, str]) -> str:
+    return "{ " + ", ".join(f"{_string(k)} = {_string(v)}" for k, v in values.items()) + " }" if values else "{}"
+
+
+def recording_from_sse(
+    body: bytes, request: RecordedRequest, provenance: Provenance, path: Path | str
+) -> Recording:
+    """A recording around a bare SSE body (all offsets zero): for replaying a `.sse` file."""
+    headers = {"content-type": f"{EVENT_STREAM}; charset=utf-8"}
+    response = RecordedResponse(200, headers, events=sse_events(body, path))
+    return Recording(Path(path), provenance, request, response)

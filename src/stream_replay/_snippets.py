@@ -1,0 +1,49 @@
+"""Where a snippet's recordings live.
+
+The recordings of `snippets/<topic>/<name>.py` are `recordings/<topic>/<name>.toml` for a
+snippet that sends one request, or the files of `recordings/<topic>/<name>/` in name order
+(`1-ask.toml`, `2-answer.toml`, ...) for one that sends several.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ._recording import Recording, load_recording
+
+__all__ = ["find_project_root", "load_recordings_for", "recording_paths_for"]
+
+
+def find_project_root(start: Path) -> Path:
+    """The nearest folder at or above `start` that holds both `snippets/` and `recordings/`."""
+    for folder in [start, *start.parents]:
+        if (folder / "snippets").is_dir() and (folder / "recordings").is_dir():
+            return folder
+    raise FileNotFoundError(f"no folder with snippets/ and recordings/ above {start}")
+
+
+def recording_paths_for(snippet: Path, root: Path | None = None) -> list[Path]:
+    snippet = snippet.resolve()
+    root = root or find_project_root(snippet.parent)
+    try:
+        relative = snippet.relative_to(root / "snippets").with_suffix("")
+    except ValueError:
+        raise FileNotFoundError(f"{snippet} is not under {root / 'snippets'}") from None
+    single = root / "recordings" / relative.with_suffix(".toml")
+    folder = root / "recordings" / relative
+    paths = [single] if single.is_file() else sorted(folder.glob("*.toml"))
+    if not paths:
+        raise FileNotFoundError(
+            f"no recording for snippets/{relative.as_posix()}.py: expected "
+            f"recordings/{relative.as_posix()}.toml or recordings/{relative.as_posix()}/*.toml"
+        )
+    return paths
+
+
+def load_recordings_for(snippet: Path, root: Path | None = None) -> list[Recording]:
+    root = root or find_project_root(snippet.resolve().parent)
+    # Named relative to the project, as messages and diffs show them.
+    return [
+        load_recording(path, name=path.relative_to(root))
+        for path in recording_paths_for(snippet, root)
+    ]
