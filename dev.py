@@ -4,6 +4,11 @@
     python3 dev.py serve      # the site on http://127.0.0.1:8000, reloading on edits
     python3 dev.py test       # the whole suite: snippets, pages, recordings, ruff, mypy
 
+    python3 dev.py run SNIPPET [--speed S] [--live]   # replay a snippet (or run it live)
+    python3 dev.py serve-recordings [SNIPPET ...]      # the replay server alone
+    python3 dev.py record SNIPPET                      # record a snippet from the live API
+    python3 dev.py check PATH ...                      # check recordings and .sse bodies
+
 Needs only Python 3.11+. The first run creates `.venv/` from the pinned, hash-checked
 `requirements.lock`; later runs reuse it until the lock or pyproject.toml changes.
 Extra arguments go to the tool: `python3 dev.py test -k text_stream`.
@@ -54,19 +59,27 @@ def run(command: list[str]) -> None:
         sys.exit(result.returncode)
 
 
+# dev.py's own words for the replay tool's commands.
+REPLAY_COMMANDS = {"run": "run", "serve-recordings": "serve", "record": "record", "check": "check"}
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"serve", "test", "setup"}:
+    if not argv or argv[0] not in {"serve", "test", "setup", *REPLAY_COMMANDS}:
         print(__doc__)
         return 2
     ensure_environment()
     action, extra = argv[0], argv[1:]
+    python = str(BIN / "python")
     if action == "setup":
         return 0
     if action == "serve":
-        command = [str(BIN / "mkdocs"), "serve", "--dev-addr", "127.0.0.1:8000", *extra]
+        command = [python, "-m", "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *extra]
+    elif action == "test":
+        command = [python, "-m", "pytest", *extra]
     else:
-        command = [str(BIN / "python"), "-m", "pytest", *extra]
-    return subprocess.run(command, cwd=ROOT).returncode
+        command = [python, "-m", "stream_replay", REPLAY_COMMANDS[action], *extra]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(command, cwd=ROOT, env=env).returncode
 
 
 if __name__ == "__main__":

@@ -1,0 +1,74 @@
+"""Reading the site's pages the way pymdownx.snippets and superfences do, for the checks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+FENCE = re.compile(r"^(?P<indent>\s*)(?P<ticks>`{3,}|~{3,})\s*\{?\s*\.?(?P<lang>[\w+-]*)")
+INCLUDE = re.compile(r"""--8<--\s+["'](?P<target>[^"']+)["']""")
+SECTION_MARK = re.compile(r"--8<--\s+\[\s*(start|end)\s*:\s*(?P<name>[a-z][-_0-9a-z]*)\s*\]")
+
+
+@dataclass(frozen=True)
+class Block:
+    page: Path
+    line: int  # 1-based line of the opening fence
+    lang: str
+    body: list[str]
+
+    @property
+    def where(self) -> str:
+        return f"{self.page.as_posix()}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Include:
+    page: Path
+    line: int
+    path: str
+    section: str | None
+
+    @property
+    def where(self) -> str:
+        return f"{self.page.as_posix()}:{self.line}"
+
+
+def fenced_blocks(page: Path, text: str) -> Iterator[Block]:
+    lines = text.splitlines()
+    index = 0
+    while index < len(lines):
+        match = FENCE.match(lines[index])
+        if not match:
+            index += 1
+            continue
+        ticks, indent = match["ticks"], match["indent"]
+        end = index + 1
+        while end < len(lines) and not lines[end].strip().startswith(ticks):
+            end += 1
+        body = [line[len(indent):] if line.startswith(indent) else line for line in lines[index + 1 : end]]
+        yield Block(page, index + 1, match["lang"].lower(), body)
+        index = end + 1
+
+
+def includes(page: Path, text: str) -> Iterator[Include]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in INCLUDE.finditer(line):
+            path, _, section = match["target"].partition(":")
+            yield Include(page, number, path, section or None)
+
+
+def sections(text: str) -> set[str]:
+    return {match["name"] for match in SECTION_MARK.finditer(text)}
+
+
+def include_problems(include: Include, root: Path) -> list[str]:
+    """Why an include would not render, in the form `page:line: reason` ([] when it is fine)."""
+    target = root / include.path
+    if not target.is_file():
+        return [f"{include.where}: includes {include.path}, which does not exist"]
+    if include.section and include.section not in sections(target.read_text(encoding="utf-8")):
+        return [f"{include.where}: {include.path} has no section [start:{include.section}]"]
+    return []

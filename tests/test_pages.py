@@ -1,0 +1,78 @@
+"""The pages show only tested code: includes of snippets and outputs, wire text from recordings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from stream_replay import load_recording
+
+from .pages import Block, Include, fenced_blocks, include_problems, includes
+from .project import DOCS_DIR, RECORDINGS_DIR, ROOT, SNIPPETS, output_file, relative
+
+PAGES = sorted(DOCS_DIR.rglob("*.md"))
+
+
+def all_blocks() -> list[Block]:
+    return [b for page in PAGES for b in fenced_blocks(page.relative_to(ROOT), page.read_text())]
+
+
+def all_includes() -> list[Include]:
+    return [i for page in PAGES for i in includes(page.relative_to(ROOT), page.read_text())]
+
+
+def is_snippet_include(line: str) -> bool:
+    found = list(includes(Path(), line))
+    return len(found) == 1 and found[0].path.startswith("snippets/")
+
+
+def test_every_python_block_is_an_include_of_a_snippet() -> None:
+    inline = [
+        block.where
+        for block in all_blocks()
+        if block.lang in {"python", "py", "pycon"}
+        and not all(is_snippet_include(line) for line in block.body if line.strip())
+    ]
+    assert inline == [], "Python written inline on a page; embed a file from snippets/ instead"
+
+
+def test_every_include_resolves() -> None:
+    problems = [p for include in all_includes() for p in include_problems(include, ROOT)]
+    assert problems == []
+
+
+def test_a_missing_section_is_reported_with_page_and_line(tmp_path: Path) -> None:
+    page = Path("docs/example.md")
+    text = 'Intro\n\n```python\n--8<-- "snippets/first_stream/text_stream.py:nope"\n```\n'
+    [include] = includes(page, text)
+    assert include_problems(include, ROOT) == [
+        "docs/example.md:4: snippets/first_stream/text_stream.py has no section [start:nope]"
+    ]
+
+
+@pytest.mark.parametrize("snippet", SNIPPETS, ids=relative)
+def test_every_snippet_and_its_output_are_on_a_page(snippet: Path) -> None:
+    whole_files = {include.path for include in all_includes() if include.section is None}
+    assert relative(snippet) in whole_files, f"{relative(snippet)} is embedded in no page"
+    assert relative(output_file(snippet)) in whole_files, (
+        f"{relative(output_file(snippet))} is shown on no page"
+    )
+
+
+def test_wire_text_on_pages_comes_from_recordings() -> None:
+    recorded_lines = {
+        line
+        for path in RECORDINGS_DIR.rglob("*.toml")
+        for line in load_recording(path).sse_body.decode().splitlines()
+    }
+    shown = [
+        (block.where, line)
+        for block in all_blocks()
+        if block.lang in {"text", "sse", ""}
+        for line in block.body
+        if line.startswith(("event:", "data:"))
+    ]
+    assert shown, "the pages show no wire text at all"
+    invented = [f"{where}: {line}" for where, line in shown if line not in recorded_lines]
+    assert invented == [], "wire text on a page that no recording contains"
