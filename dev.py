@@ -23,6 +23,9 @@ import sys
 import venv
 from pathlib import Path
 
+if sys.version_info < (3, 11):  # noqa: UP036 - this file is what runs on an older Python
+    sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
+
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
@@ -41,8 +44,6 @@ def ensure_environment() -> None:
     wanted = fingerprint()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
-    if sys.version_info < (3, 11):
-        sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
     print("Creating .venv from requirements.lock ...", flush=True)
     venv.EnvBuilder(clear=True, with_pip=True).create(VENV)
     pip = [str(BIN / "python"), "-m", "pip", "--disable-pip-version-check", "--quiet"]

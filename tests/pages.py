@@ -48,7 +48,10 @@ def fenced_blocks(page: Path, text: str) -> Iterator[Block]:
         end = index + 1
         while end < len(lines) and not lines[end].strip().startswith(ticks):
             end += 1
-        body = [line[len(indent):] if line.startswith(indent) else line for line in lines[index + 1 : end]]
+        body = [
+            line[len(indent) :] if line.startswith(indent) else line
+            for line in lines[index + 1 : end]
+        ]
         yield Block(page, index + 1, match["lang"].lower(), body)
         index = end + 1
 

@@ -36,13 +36,21 @@ class SnippetRun:
     server: ReplayServer
 
 
-def run_snippet(snippet: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-                *, speed: float = 0) -> SnippetRun:
-    """Run a snippet in this process (the SDK is imported once), against its recordings."""
-    recordings = load_recordings_for(snippet, ROOT)
+def run_snippet(
+    snippet: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    *,
+    recordings_of: Path | None = None,
+) -> SnippetRun:
+    """Run a snippet in this process (the SDK is imported once), against its recordings.
+
+    `recordings_of` names another snippet whose recordings to use (for an edited copy).
+    """
+    recordings = load_recordings_for(recordings_of or snippet, ROOT)
     capsys.readouterr()
     failure: BaseException | None = None
-    with ReplayServer(recordings, speed=speed) as server:
+    with ReplayServer(recordings, speed=0) as server:
         monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
         monkeypatch.setenv("ANTHROPIC_API_KEY", PLACEHOLDER_KEY)
         try:

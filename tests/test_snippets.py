@@ -8,7 +8,16 @@ import pytest
 
 from stream_replay import recording_paths_for
 
-from .project import RECORDINGS_DIR, ROOT, SNIPPETS, output_file, relative, run_snippet
+from .project import (
+    DOCS_DIR,
+    RECORDINGS_DIR,
+    ROOT,
+    SNIPPETS,
+    SNIPPETS_DIR,
+    output_file,
+    relative,
+    run_snippet,
+)
 
 
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=relative)
@@ -42,3 +51,21 @@ def test_every_recording_belongs_to_a_snippet() -> None:
 def test_there_are_snippets() -> None:
     # Guards the parametrized test above against silently collecting nothing.
     assert len(SNIPPETS) >= 3
+
+
+def test_a_changed_request_fails_with_the_difference(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    original = SNIPPETS_DIR / "first_stream" / "text_stream.py"
+    edited = tmp_path / "text_stream.py"
+    edited.write_text(original.read_text().replace("max_tokens=1024", "max_tokens=2048"))
+
+    with pytest.raises(pytest.fail.Exception) as failure:
+        run_snippet(edited, monkeypatch, capsys, recordings_of=original)
+
+    message = str(failure.value)
+    assert message.startswith(
+        "No recording matches this request. The closest is recordings/first_stream/text_stream.toml"
+    )
+    # The page that tells readers about this shows the same message.
+    assert message in (DOCS_DIR / "running.md").read_text()

@@ -81,7 +81,10 @@ def run_snippet(snippet: Path, *, speed: float, live: bool) -> int:
         env.pop("ANTHROPIC_AUTH_TOKEN", None)
         code = subprocess.run([sys.executable, str(snippet)], env=env).returncode
     if server.mismatches:
-        print(f"stream-replay: {len(server.mismatches)} request(s) matched no recording", file=sys.stderr)
+        print(
+            f"stream-replay: {len(server.mismatches)} request(s) matched no recording",
+            file=sys.stderr,
+        )
         return code or 1
     return code
 

@@ -67,8 +67,12 @@ def request_diff(recording: Recording, request: IncomingRequest) -> str:
     return "\n".join(diff)
 
 
-def closest_recording(recordings: Sequence[Recording], request: IncomingRequest) -> Recording | None:
-    target = "\n".join(describe_request(request.method, request.path, request.headers, request.body))
+def closest_recording(
+    recordings: Sequence[Recording], request: IncomingRequest
+) -> Recording | None:
+    target = "\n".join(
+        describe_request(request.method, request.path, request.headers, request.body)
+    )
 
     def similarity(recording: Recording) -> float:
         recorded = recording.request

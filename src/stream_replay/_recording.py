@@ -17,9 +17,9 @@ import json
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, cast, get_args
+from typing import Any, Literal, get_args
 
 from ._errors import RecordingError
 from ._sse import parse_event, split_events
@@ -86,7 +86,8 @@ class RecordedEvent:
     raw: bytes  # exactly as sent, blank line included
     name: str | None  # the SSE `event:` field
     data: Any  # the parsed JSON of the `data:` field, None for a comment-only block
-    line: int = 0  # where the event's text starts in its file (1-based), for messages
+    # where the event's text starts in its file (1-based), for messages; not part of equality
+    line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -133,8 +134,8 @@ def parse_recording(text: str, path: Path | str = "<recording>") -> Recording:
     locate = _Locator(text)
     secret = SECRET_PATTERN.search(text)
     if secret:
-        line = text.count("\n", 0, secret.start()) + 1
-        raise RecordingError(path, line, "holds what looks like an API key; remove it")
+        secret_line = text.count("\n", 0, secret.start()) + 1
+        raise RecordingError(path, secret_line, "holds what looks like an API key; remove it")
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -204,7 +205,8 @@ def _request(table: dict[str, Any], locate: _Locator, fail: _Fail) -> RecordedRe
     try:
         body = json.loads(body_text)
     except json.JSONDecodeError as error:
-        raise fail(_offset(body_line, error.lineno), f"body is not valid JSON: {error.msg}") from None
+        line = _offset(locate.content_start(body_line), error.lineno)
+        raise fail(line, f"body is not valid JSON: {error.msg}") from None
     return RecordedRequest(method, path, headers, body)
 
 
@@ -234,7 +236,7 @@ def _response(
         raise fail(line, "an event stream needs at least one [[events]] table")
     parsed: list[RecordedEvent] = []
     previous = at
-    for index, event in enumerate(cast(list[Any], events)):
+    for index, event in enumerate(events):
         where = locate.array_item("events", index)
         if not isinstance(event, dict) or set(event) != {"at", "sse"}:
             raise fail(where, "each [[events]] table has exactly the keys 'at' and 'sse'")
@@ -249,9 +251,10 @@ def _response(
         sse_line = locate.key_after(where, "sse")
         if not isinstance(sse, str) or not sse:
             raise fail(sse_line, "sse must be a non-empty string")
-        first_line = sse_line + 1 if sse_line and locate.opens_multiline(sse_line) else sse_line
         last = index == len(events) - 1
-        parsed.append(_event(sse.encode(), event_at, path, first_line, last=last))
+        parsed.append(
+            _event(sse.encode(), event_at, path, locate.content_start(sse_line), last=last)
+        )
     return RecordedResponse(status, headers, at, events=tuple(parsed))
 
 
@@ -270,7 +273,9 @@ def sse_events(body: bytes, path: Path | str) -> tuple[RecordedEvent, ...]:
     return tuple(events)
 
 
-def _event(raw: bytes, at: float, path: Path, first_line: int | None, *, last: bool) -> RecordedEvent:
+def _event(
+    raw: bytes, at: float, path: Path, first_line: int | None, *, last: bool
+) -> RecordedEvent:
     """Check one event's text: SSE fields, JSON data whose `type` repeats the event name."""
 
     def fail(offset: int, reason: str) -> RecordingError:
@@ -304,7 +309,9 @@ def _event(raw: bytes, at: float, path: Path, first_line: int | None, *, last: b
     try:
         data = json.loads("\n".join(data_lines))
     except json.JSONDecodeError as error:
-        raise fail(data_line, f"data is not valid JSON: {error.msg} (column {error.colno})") from None
+        raise fail(
+            data_line, f"data is not valid JSON: {error.msg} (column {error.colno})"
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
         raise fail(data_line, 'data must be a JSON object with a "type"')
     if name is not None and data["type"] != name:
@@ -370,8 +377,11 @@ class _Locator:
                 return number
         return header_line
 
-    def opens_multiline(self, line: int) -> bool:
-        return self.lines[line - 1].rstrip().endswith(("'''", '"""'))
+    def content_start(self, key_line: int | None) -> int | None:
+        """The line a string value's text starts on (TOML drops the newline after ''')."""
+        if key_line and self.lines[key_line - 1].rstrip().endswith(("'''", '"""')):
+            return key_line + 1
+        return key_line
 
 
 # --------------------------------------------------------------------------- writing
@@ -391,16 +401,28 @@ def dump_recording(recording: Recording) -> str:
         if value is not None:
             out.append(f"{key} = {value.isoformat() if key == 'recorded_at' else _string(value)}")
     request = recording.request
-    out += ["", "[request]", f"method = {_string(request.method)}", f"path = {_string(request.path)}"]
+    out += [
+        "",
+        "[request]",
+        f"method = {_string(request.method)}",
+        f"path = {_string(request.path)}",
+    ]
     out.append(f"headers = {_inline_table(request.headers)}")
-    out.append(f"body = {_multiline(json.dumps(request.body, indent=2, ensure_ascii=False) + chr(10))}")
+    out.append(
+        f"body = {_multiline(json.dumps(request.body, indent=2, ensure_ascii=False) + chr(10))}"
+    )
     response = recording.response
     out += ["", "[response]", f"status = {response.status}", f"at = {_number(response.at)}"]
     out.append(f"headers = {_inline_table(response.headers)}")
     if response.body is not None:
         out.append(f"body = {_multiline(response.body.decode())}")
     for event in response.events:
-        out += ["", "[[events]]", f"at = {_number(event.at)}", f"sse = {_multiline(event.raw.decode())}"]
+        out += [
+            "",
+            "[[events]]",
+            f"at = {_number(event.at)}",
+            f"sse = {_multiline(event.raw.decode())}",
+        ]
     return "\n".join(out) + "\n"
 
 
@@ -422,7 +444,11 @@ def _multiline(value: str) -> str:
 
 
 def _inline_table(values: Mapping[str, str]) -> str:
-    return "{ " + ", ".join(f"{_string(k)} = {_string(v)}" for k, v in values.items()) + " }" if values else "{}"
+    return (
+        "{ " + ", ".join(f"{_string(k)} = {_string(v)}" for k, v in values.items()) + " }"
+        if values
+        else "{}"
+    )
 
 
 def recording_from_sse(

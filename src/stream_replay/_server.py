@@ -143,7 +143,9 @@ class ReplayServer:
         if not headers.get("x-api-key") and not headers.get("authorization", "").startswith(
             "Bearer "
         ):
-            return api_error(401, "authentication_error", "x-api-key header is required", request_id)
+            return api_error(
+                401, "authentication_error", "x-api-key header is required", request_id
+            )
         if not headers.get("anthropic-version"):
             return api_error(
                 400, "invalid_request_error", "anthropic-version: header is required", request_id

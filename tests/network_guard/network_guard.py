@@ -18,17 +18,21 @@ class NetworkBlockedError(OSError):
     """A test tried to reach a non-loopback address."""
 
 
-def _is_loopback(host: object) -> bool:
+def _address(host: object) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     if isinstance(host, bytes):
         host = host.decode()
-    if not isinstance(host, str):
-        return False
-    if host.lower() in LOCAL_NAMES:
-        return True
     try:
-        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+        return ipaddress.ip_address(str(host).split("%")[0])
     except ValueError:
-        return False
+        return None
+
+
+def _is_loopback(host: object) -> bool:
+    name = host.decode() if isinstance(host, bytes) else host
+    if isinstance(name, str) and name.lower() in LOCAL_NAMES:
+        return True
+    address = _address(host)
+    return address is not None and address.is_loopback
 
 
 def install() -> None:
@@ -51,12 +55,13 @@ def install() -> None:
         return real_connect_ex(self, address)
 
     def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        # Looking a name up would ask a DNS server: refuse it before it happens.
-        if host is not None and not _is_loopback(host):
+        # Looking a name up would ask a DNS server: refuse it before it happens. Addresses
+        # need no lookup; connect() decides on them.
+        if host is not None and _address(host) is None and not _is_loopback(host):
             raise NetworkBlockedError(f"network guard: name lookup of {host!r} refused in tests")
         return real_getaddrinfo(host, *args, **kwargs)
 
     connect.network_guard = True  # type: ignore[attr-defined]
-    socket.socket.connect = connect  # type: ignore[method-assign]
-    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+    socket.socket.connect = connect  # type: ignore[method-assign, assignment]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign, assignment]
     socket.getaddrinfo = getaddrinfo

@@ -1,0 +1,216 @@
+"""The replay server: matching, API-shaped errors, timing, chunked streaming, concurrency."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from stream_replay import (
+    Provenance,
+    RecordedRequest,
+    Recording,
+    ReplayServer,
+    load_recording,
+    parse_recording,
+    recording_from_sse,
+    split_events,
+)
+
+from .project import RECORDINGS_DIR
+from .test_recording import real_streams
+
+HEADERS = {"x-api-key": "test", "anthropic-version": "2026-10-21"}
+BODY = {"model": "claude-sonnet-5-5", "max_tokens": 16, "stream": True, "messages": []}
+CONSTRUCTED = Provenance(source="constructed", basis="tests")
+SAMPLE = load_recording(RECORDINGS_DIR / "first_stream" / "raw_events.toml")
+
+
+def stream_of(
+    *events: tuple[float, str], body: dict[str, Any] = BODY, name: str = "t.toml"
+) -> Recording:
+    """A recording whose events are (offset, data type) pairs."""
+    sse = "".join(f'event: {kind}\ndata: {{"type":"{kind}"}}\n\n' for _, kind in events)
+    recording = recording_from_sse(
+        sse.encode(), RecordedRequest("POST", "/v1/messages", {}, body), CONSTRUCTED, name
+    )
+    timed = tuple(
+        type(event)(at, event.raw, event.name, event.data)
+        for (at, _), event in zip(events, recording.response.events, strict=True)
+    )
+    response = type(recording.response)(200, recording.response.headers, 0.0, events=timed)
+    return type(recording)(recording.path, recording.provenance, recording.request, response)
+
+
+def post(
+    server: ReplayServer, body: Any = BODY, headers: dict[str, str] = HEADERS
+) -> httpx.Response:
+    return httpx.post(f"{server.url}/v1/messages", json=body, headers=headers)
+
+
+def test_a_matching_request_gets_the_recorded_stream() -> None:
+    with ReplayServer([SAMPLE], speed=0) as server:
+        request_body = SAMPLE.request.body
+        headers = {"x-api-key": "k", **SAMPLE.request.headers}
+        with httpx.stream(
+            "POST", f"{server.url}/v1/messages", json=request_body, headers=headers
+        ) as response:
+            body = response.read()
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/event-stream; charset=utf-8"
+    assert response.headers["transfer-encoding"] == "chunked"
+    assert body == SAMPLE.sse_body
+    assert server.served == [SAMPLE]
+
+
+def test_key_order_and_spacing_of_the_body_do_not_matter() -> None:
+    with ReplayServer([stream_of((0, "message_stop"))], speed=0) as server:
+        text = json.dumps(dict(reversed(list(BODY.items()))), indent=4)
+        response = httpx.post(f"{server.url}/v1/messages", content=text, headers=HEADERS)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("headers", "status", "error_type", "message"),
+    [
+        (
+            {"anthropic-version": "2026-10-21"},
+            401,
+            "authentication_error",
+            "x-api-key header is required",
+        ),
+        ({"x-api-key": "k"}, 400, "invalid_request_error", "anthropic-version: header is required"),
+    ],
+)
+def test_missing_headers_get_the_apis_errors(
+    headers: dict[str, str], status: int, error_type: str, message: str
+) -> None:
+    with ReplayServer([stream_of((0, "message_stop"))], speed=0) as server:
+        response = post(server, headers=headers)
+    assert response.status_code == status
+    body = response.json()
+    assert body["type"] == "error"
+    assert body["error"] == {"type": error_type, "message": message}
+    assert body["request_id"] == response.headers["request-id"]
+    assert server.served == []
+
+
+def test_a_bearer_token_is_accepted_as_the_sdk_sends_it() -> None:
+    with ReplayServer([stream_of((0, "message_stop"))], speed=0) as server:
+        response = post(server, headers={"authorization": "Bearer k", "anthropic-version": "1"})
+    assert response.status_code == 200
+
+
+def test_a_mismatch_names_the_closest_recording_and_shows_the_difference() -> None:
+    near = stream_of((0, "message_stop"), name="recordings/near.toml")
+    far = stream_of(
+        (0, "message_stop"),
+        body={"model": "other", "messages": [1, 2, 3]},
+        name="recordings/far.toml",
+    )
+    with ReplayServer([far, near], speed=0) as server:
+        response = post(server, body={**BODY, "max_tokens": 32})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["type"] == "invalid_request_error"
+    assert "The closest is recordings/near.toml" in error["message"]
+    assert '-  "max_tokens": 16,\n+  "max_tokens": 32,' in error["message"]
+    [mismatch] = server.mismatches
+    assert mismatch.closest is near
+
+
+def test_a_recorded_header_must_match() -> None:
+    recording = parse_recording(
+        (RECORDINGS_DIR / "first_stream" / "raw_events.toml").read_text(), "recordings/r.toml"
+    )
+    with ReplayServer([recording], speed=0) as server:
+        response = post(
+            server,
+            body=recording.request.body,
+            headers={**HEADERS, "anthropic-version": "2023-06-01"},
+        )
+    assert response.status_code == 400
+    assert (
+        "-anthropic-version: 2026-10-21\n+anthropic-version: 2023-06-01"
+        in response.json()["error"]["message"]
+    )
+
+
+def test_an_unknown_path_is_not_found() -> None:
+    with ReplayServer([stream_of((0, "message_stop"))], speed=0) as server:
+        response = httpx.post(f"{server.url}/v1/complete", json=BODY, headers=HEADERS)
+    assert response.status_code == 404
+    assert response.json()["error"]["type"] == "not_found_error"
+
+
+def test_identical_requests_get_their_recordings_in_order() -> None:
+    first = stream_of((0, "message_start"), name="1.toml")
+    second = stream_of((0, "message_stop"), name="2.toml")
+    with ReplayServer([first, second], speed=0) as server:
+        bodies = [post(server).content for _ in range(3)]
+    assert bodies == [first.sse_body, second.sse_body, first.sse_body]
+
+
+def arrival_times(server: ReplayServer) -> list[float]:
+    """When each event had arrived, in seconds after the request was sent."""
+    from stream_replay._sse import EventSplitter
+
+    splitter, times = EventSplitter(), []
+    start = time.monotonic()
+    with httpx.stream("POST", f"{server.url}/v1/messages", json=BODY, headers=HEADERS) as response:
+        for chunk in response.iter_raw():
+            times += [time.monotonic() - start] * len(splitter.feed(chunk))
+    return times
+
+
+def test_events_are_sent_at_their_recorded_offsets_one_by_one() -> None:
+    recording = stream_of((0.0, "message_start"), (0.3, "ping"), (0.6, "message_stop"))
+    with ReplayServer([recording], speed=1) as server:
+        times = arrival_times(server)
+    assert len(times) == 3
+    # Never early (a lower bound holds on any machine) ...
+    assert times[1] >= 0.3
+    assert times[2] >= 0.6
+    # ... and the first event was flushed on its own, long before the last one was due.
+    assert times[0] < 0.5
+
+
+def test_speed_divides_the_delays() -> None:
+    recording = stream_of((0.0, "message_start"), (0.8, "message_stop"))
+    with ReplayServer([recording], speed=4) as server:
+        times = arrival_times(server)
+    assert 0.2 <= times[1] < 0.7
+
+
+def test_concurrent_clients_are_served_at_once() -> None:
+    recording = stream_of((0.0, "message_start"), (0.8, "message_stop"))
+    results: list[list[float]] = []
+    with ReplayServer([recording], speed=1) as server:
+        threads = [
+            threading.Thread(target=lambda: results.append(arrival_times(server))) for _ in range(4)
+        ]
+        start = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - start
+    assert len(results) == 4
+    # Served one after another, four 0.8 s streams would take 3.2 s.
+    assert elapsed < 2.4
+
+
+@pytest.mark.parametrize("path", real_streams(), ids=lambda p: p.name)
+def test_real_api_streams_replay_byte_identical(path: Path) -> None:
+    body = path.read_bytes()
+    recording = recording_from_sse(
+        body, RecordedRequest("POST", "/v1/messages", {}, BODY), CONSTRUCTED, path
+    )
+    assert b"".join(split_events(body)) == body
+    with ReplayServer([recording], speed=0) as server:
+        assert post(server).content == body
