@@ -10,7 +10,7 @@
     python3 dev.py check PATH ...                      # check recordings and .sse bodies
 
 Needs only Python 3.11+. The first run creates `.venv/` from the pinned, hash-checked
-`requirements.lock`; later runs reuse it until the lock or pyproject.toml changes.
+`requirements.lock`; later runs reuse it until the lock changes.
 Extra arguments go to the tool: `python3 dev.py test -k text_stream`.
 """
 
@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".installed-from"
-INPUTS = ("requirements.lock", "pyproject.toml")
+INPUTS = ("requirements.lock",)  # regenerated whenever the dependencies change
 
 
 def fingerprint() -> str:

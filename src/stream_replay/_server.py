@@ -15,22 +15,18 @@ import threading
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
-from types import TracebackType
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from ._http import METHODS, ThreadedServer, request_path
 from ._matching import IncomingRequest, Mismatch, closest_recording, request_diff
 from ._recording import RecordedResponse, Recording
 
 __all__ = ["ReplayServer", "api_error"]
-
-HOST = "127.0.0.1"
-METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 
 def api_error(status: int, error_type: str, message: str, request_id: str) -> JSONResponse:
@@ -43,7 +39,7 @@ def api_error(status: int, error_type: str, message: str, request_id: str) -> JS
     return JSONResponse(body, status_code=status, headers={"request-id": request_id})
 
 
-class ReplayServer:
+class ReplayServer(ThreadedServer):
     """Serve recordings over HTTP on 127.0.0.1, in a background thread.
 
     Use it as a context manager; `url` is what `ANTHROPIC_BASE_URL` should be. Each request is
@@ -66,57 +62,7 @@ class ReplayServer:
         self._lock = threading.Lock()
         self._request_ids = itertools.count(1)
         app = Starlette(routes=[Route("/{path:path}", self._handle, methods=METHODS)])
-        config = uvicorn.Config(
-            app,
-            host=HOST,
-            port=port,
-            log_level="warning",
-            access_log=False,
-            lifespan="off",
-            timeout_graceful_shutdown=1,
-        )
-        self._server = uvicorn.Server(config)
-        self._thread: threading.Thread | None = None
-        self.url = ""
-
-    # -- lifecycle
-
-    def start(self) -> ReplayServer:
-        self._thread = threading.Thread(target=self._server.run, name="replay-server", daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"the replay server did not start on {HOST}")
-            time.sleep(0.005)
-        port = self._server.servers[0].sockets[0].getsockname()[1]
-        self.url = f"http://{HOST}:{port}"
-        return self
-
-    def stop(self) -> None:
-        self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def wait(self) -> None:
-        """Block until the server stops (Ctrl-C stops it)."""
-        assert self._thread is not None
-        try:
-            while self._thread.is_alive():
-                self._thread.join(0.5)
-        except KeyboardInterrupt:
-            self.stop()
-
-    def __enter__(self) -> ReplayServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
+        super().__init__(app, port=port, lifespan="off")
 
     # -- requests
 
@@ -156,8 +102,7 @@ class ReplayServer:
             body = json.loads(raw) if raw else None
         except ValueError:
             body = raw.decode("utf-8", "replace")
-        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        incoming = IncomingRequest(request.method, path, headers, body)
+        incoming = IncomingRequest(request.method, request_path(request), headers, body)
 
         recording = self._take(incoming)
         if recording is None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ._recording import Recording, load_recording
 
-__all__ = ["find_project_root", "load_recordings_for", "recording_paths_for"]
+__all__ = ["find_project_root", "load_recordings_for", "recording_paths_for", "snippet_key"]
 
 
 def find_project_root(start: Path) -> Path:
@@ -22,13 +22,17 @@ def find_project_root(start: Path) -> Path:
     raise FileNotFoundError(f"no folder with snippets/ and recordings/ above {start}")
 
 
-def recording_paths_for(snippet: Path, root: Path | None = None) -> list[Path]:
-    snippet = snippet.resolve()
-    root = root or find_project_root(snippet.parent)
+def snippet_key(snippet: Path, root: Path) -> Path:
+    """`snippets/<topic>/<name>.py` -> `<topic>/<name>`, the name its recordings go by."""
     try:
-        relative = snippet.relative_to(root / "snippets").with_suffix("")
+        return snippet.resolve().relative_to(root / "snippets").with_suffix("")
     except ValueError:
         raise FileNotFoundError(f"{snippet} is not under {root / 'snippets'}") from None
+
+
+def recording_paths_for(snippet: Path, root: Path | None = None) -> list[Path]:
+    root = root or find_project_root(snippet.resolve().parent)
+    relative = snippet_key(snippet, root)
     single = root / "recordings" / relative.with_suffix(".toml")
     folder = root / "recordings" / relative
     paths = [single] if single.is_file() else sorted(folder.glob("*.toml"))
