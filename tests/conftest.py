@@ -9,6 +9,8 @@ GUARD_DIR = Path(__file__).parent / "network_guard"
 sys.path.insert(0, str(GUARD_DIR))
 import network_guard  # noqa: E402
 
+from .project import ROOT, build_site  # noqa: E402
+
 # Before any test runs: no connection leaves the machine (see tests/network_guard/).
 network_guard.install()
 
@@ -37,3 +39,12 @@ def no_real_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ANTHROPIC_CONFIG_DIR", str(tmp_path / "anthropic-config"))
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site, built once per run with `mkdocs build --strict`."""
+    site = tmp_path_factory.mktemp("site")
+    result = build_site(ROOT, site)
+    assert result.returncode == 0, result.stderr
+    return site

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-
-from .project import ROOT
+from .project import ROOT, build_site
 
 # What a browser fetches by itself: scripts, styles, images, frames, fonts, imports.
 FETCHING = re.compile(
@@ -21,24 +16,6 @@ FETCHING = re.compile(
     r"""|url\(\s*["']?(?P<d>[^"')\s]+)""",
     re.IGNORECASE,
 )
-
-
-def build(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("site")
-    result = build(ROOT, site)
-    assert result.returncode == 0, result.stderr
-    return site
 
 
 def external_fetches(site: Path) -> list[str]:
@@ -54,15 +31,16 @@ def external_fetches(site: Path) -> list[str]:
     return found
 
 
-def test_every_page_is_built(site: Path) -> None:
+def test_every_page_is_built(built_site: Path) -> None:
     pages = {p.relative_to(ROOT / "docs").with_suffix("") for p in (ROOT / "docs").rglob("*.md")}
     for page in pages:
-        built = site / "index.html" if page.name == "index" else site / page / "index.html"
+        folder = built_site if page.name == "index" else built_site / page
+        built = folder / "index.html"
         assert built.is_file(), f"docs/{page}.md was not built"
 
 
-def test_no_page_fetches_from_another_server(site: Path) -> None:
-    assert external_fetches(site) == []
+def test_no_page_fetches_from_another_server(built_site: Path) -> None:
+    assert external_fetches(built_site) == []
 
 
 def test_the_offline_check_sees_a_cdn_script(tmp_path: Path) -> None:
@@ -83,7 +61,7 @@ def test_a_missing_snippet_section_fails_the_build(tmp_path: Path) -> None:
     page.write_text(
         page.read_text() + '\n```python\n--8<-- "snippets/first_stream/text_stream.py:nope"\n```\n'
     )
-    result = build(project, tmp_path / "site")
+    result = build_site(project, tmp_path / "site")
     assert result.returncode != 0
     assert "Error reading page 'index.md': Snippet section 'nope' could not be located" in (
         result.stderr
