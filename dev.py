@@ -8,6 +8,7 @@
     python3 dev.py serve-recordings [SNIPPET ...]      # the replay server alone
     python3 dev.py record SNIPPET                      # record a snippet from the live API
     python3 dev.py check PATH ...                      # check recordings and .sse bodies
+    python3 dev.py timeline RECORDING                  # what arrived when in a recording
 
 Needs only Python 3.11+. The first run creates `.venv/` from the pinned, hash-checked
 `requirements.lock`; later runs reuse it until the lock changes.
@@ -61,7 +62,13 @@ def run(command: list[str]) -> None:
 
 
 # dev.py's own words for the replay tool's commands.
-REPLAY_COMMANDS = {"run": "run", "serve-recordings": "serve", "record": "record", "check": "check"}
+REPLAY_COMMANDS = {
+    "run": "run",
+    "serve-recordings": "serve",
+    "record": "record",
+    "check": "check",
+    "timeline": "timeline",
+}
 
 
 def main(argv: list[str]) -> int:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from stream_replay import load_recording
+from stream_replay import load_recording, timeline
 
 from .pages import Block, Include, fenced_blocks, include_problems, includes
 from .project import DOCS_DIR, RECORDINGS_DIR, ROOT, SNIPPETS, output_file, relative
@@ -76,3 +76,15 @@ def test_wire_text_on_pages_comes_from_recordings() -> None:
     assert shown, "the pages show no wire text at all"
     invented = [f"{where}: {line}" for where, line in shown if line not in recorded_lines]
     assert invented == [], "wire text on a page that no recording contains"
+
+
+TIMELINES = sorted((DOCS_DIR / "timelines").rglob("*.txt"))
+
+
+@pytest.mark.parametrize("shown", TIMELINES, ids=lambda p: p.stem)
+def test_timelines_on_pages_are_their_recordings_timing(shown: Path, update_outputs: bool) -> None:
+    key = shown.relative_to(DOCS_DIR / "timelines").with_suffix(".toml")
+    text = timeline(load_recording(RECORDINGS_DIR / key))
+    if update_outputs:
+        shown.write_text(text, encoding="utf-8")
+    assert shown.read_text(encoding="utf-8") == text

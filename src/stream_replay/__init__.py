@@ -17,6 +17,7 @@ from ._recording import (
 from ._server import ReplayServer
 from ._snippets import find_project_root, load_recordings_for, recording_paths_for
 from ._sse import split_events
+from ._timeline import timeline
 
 __all__ = [
     "IncomingRequest",
@@ -37,4 +38,5 @@ __all__ = [
     "recording_from_sse",
     "recording_paths_for",
     "split_events",
+    "timeline",
 ]

@@ -13,6 +13,7 @@ from ._errors import RecordingError
 from ._recording import Recording, load_recording, load_sse_body
 from ._server import ReplayServer
 from ._snippets import find_project_root, load_recordings_for
+from ._timeline import timeline
 
 # The replay server needs *a* key, as the API does, but never sees a real one.
 PLACEHOLDER_KEY = "replay-no-key-needed"
@@ -36,6 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     record.add_argument("snippet", type=Path)
     record.add_argument("--upstream", default=None, help="default: https://api.anthropic.com")
 
+    show = commands.add_parser("timeline", help="print what arrived when in a recording")
+    show.add_argument("recording", type=Path)
+
     check = commands.add_parser("check", help="check recordings (.toml) and SSE bodies (.sse)")
     check.add_argument("paths", type=Path, nargs="+")
 
@@ -49,6 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from ._recorder import record_snippet
 
             return record_snippet(args.snippet, upstream=args.upstream)
+        if args.command == "timeline":
+            print(timeline(load_recording(args.recording)), end="")
+            return 0
         return check_files(args.paths)
     except (RecordingError, FileNotFoundError) as error:
         print(f"stream-replay: {error}", file=sys.stderr)

@@ -1,0 +1,33 @@
+"""A recording's timing as text: what arrived when, and the time to first token."""
+
+from __future__ import annotations
+
+import json
+
+from ._recording import Recording
+
+__all__ = ["timeline"]
+
+
+def timeline(recording: Recording) -> str:
+    """One line per event: its offset from the request, its type, and any text it carries."""
+    response = recording.response
+    content_type = response.headers.get("content-type", "")
+    lines = [f"{response.at:7.3f} s  HTTP {response.status} ({content_type})"]
+    first_text: float | None = None
+    for event in response.events:
+        kind = event.data.get("type", "?") if event.data else "(comment)"
+        delta = event.data.get("delta", {}) if event.data else {}
+        detail = ""
+        if isinstance(delta, dict) and delta.get("type") == "text_delta":
+            detail = json.dumps(delta.get("text", ""), ensure_ascii=False)
+            if first_text is None:
+                first_text = event.at
+                detail += "  <- first text"
+        lines.append(f"{event.at:7.3f} s  {kind:<20} {detail}".rstrip())
+    if response.events:
+        lines.append("")
+        if first_text is not None:
+            lines.append(f"time to first text: {first_text:.3f} s")
+        lines.append(f"whole reply:        {response.events[-1].at:.3f} s")
+    return "\n".join(lines) + "\n"
