@@ -293,16 +293,16 @@ def _event(
     fields = parse_event(text)
     name: str | None = None
     data_lines: list[str] = []
-    data_line = 0
+    data_line: int | None = None  # the first data: line, where a JSON error is reported
     for sse_field in fields:
         if sse_field.name not in SSE_FIELD_NAMES:
             raise fail(sse_field.line, f"unknown SSE field {sse_field.name!r}")
         if sse_field.name == "event":
             name = sse_field.value
         elif sse_field.name == "data":
-            data_line = data_line or sse_field.line
+            data_line = sse_field.line if data_line is None else data_line
             data_lines.append(sse_field.value)
-    if not data_lines:
+    if data_line is None:
         if name is not None:
             raise fail(0, f"event {name!r} has no data: line")
         return RecordedEvent(at, raw, None, None, first_line or 0)
@@ -391,8 +391,8 @@ def dump_recording(recording: Recording) -> str:
     """The TOML text of a recording, in the layout `parse_recording` reads back."""
     provenance = recording.provenance
     out = [
-        f"# {recording.request.method} {recording.request.path}: "
-        f"{provenance.describe()}. Format: docs/recordings.md",
+        f"# A recorded exchange: {recording.request.method} {recording.request.path}, "
+        f"{provenance.source}. The format: docs/recordings.md",
         "",
         "[provenance]",
     ]
