@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import runpy
 import subprocess
 import sys
@@ -20,7 +21,35 @@ DOCS_DIR = ROOT / "docs"
 SHARED_STREAMS = ROOT.parent / "shared" / "real-streams"
 PLACEHOLDER_KEY = "test-key-not-a-secret"
 
-SNIPPETS = sorted(p for p in SNIPPETS_DIR.rglob("*.py") if not p.name.startswith("_"))
+# Python snippets, and shell ones (curl) that the tests run with bash.
+SNIPPETS = sorted(
+    p for p in SNIPPETS_DIR.rglob("*") if p.suffix in {".py", ".sh"} and not p.name.startswith("_")
+)
+# Snippets that measure time replay at the recorded pace (speed 1), not at once; the times in
+# seconds they print ("0.71 s") are compared with the shown output within TIME_TOLERANCE.
+TIMED_SNIPPETS: set[str] = set()
+TIME_TOLERANCE = 0.3
+SECONDS = re.compile(r"(\d+\.\d+) s\b")
+
+
+def is_timed(snippet: Path) -> bool:
+    return snippet.is_relative_to(SNIPPETS_DIR) and (
+        snippet.relative_to(SNIPPETS_DIR).as_posix() in TIMED_SNIPPETS
+    )
+
+
+def outputs_match(actual: str, shown: str, *, timed: bool) -> bool:
+    if not timed:
+        return actual == shown
+    actual_times, shown_times = SECONDS.findall(actual), SECONDS.findall(shown)
+    return (
+        SECONDS.sub("<t> s", actual) == SECONDS.sub("<t> s", shown)
+        and len(actual_times) == len(shown_times)
+        and all(
+            abs(float(a) - float(b)) <= TIME_TOLERANCE
+            for a, b in zip(actual_times, shown_times, strict=True)
+        )
+    )
 
 
 def output_file(snippet: Path) -> Path:
@@ -50,13 +79,18 @@ def run_snippet(
     `recordings_of` names another snippet whose recordings to use (for an edited copy).
     """
     recordings = load_recordings_for(recordings_of or snippet, ROOT)
+    speed = 1.0 if is_timed(snippet) else 0.0
     capsys.readouterr()
     failure: BaseException | None = None
-    with ReplayServer(recordings, speed=0) as server:
+    stdout = ""
+    with ReplayServer(recordings, speed=speed) as server:
         monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
         monkeypatch.setenv("ANTHROPIC_API_KEY", PLACEHOLDER_KEY)
         try:
-            runpy.run_path(str(snippet), run_name="__main__")
+            if snippet.suffix == ".sh":
+                stdout = run_shell_snippet(snippet)
+            else:
+                runpy.run_path(str(snippet), run_name="__main__")
         except BaseException as error:  # reported below, after any request mismatch
             failure = error
     # An unmatched request explains a failure better than the SDK's error it caused.
@@ -64,7 +98,17 @@ def run_snippet(
         pytest.fail("\n\n".join(m.message() for m in server.mismatches), pytrace=False)
     if failure is not None:
         raise failure
-    return SnippetRun(capsys.readouterr().out, server)
+    return SnippetRun(stdout or capsys.readouterr().out, server)
+
+
+def run_shell_snippet(snippet: Path) -> str:
+    """A shell snippet (curl) runs with bash, seeing the same environment a reader exports."""
+    result = subprocess.run(
+        ["bash", str(snippet)], capture_output=True, text=True, timeout=60, env=dict(os.environ)
+    )
+    if result.returncode:
+        raise AssertionError(f"{relative(snippet)} exited {result.returncode}:\n{result.stderr}")
+    return result.stdout
 
 
 def subprocess_env(**extra: str) -> dict[str, str]:

@@ -14,7 +14,9 @@ from .project import (
     ROOT,
     SNIPPETS,
     SNIPPETS_DIR,
+    is_timed,
     output_file,
+    outputs_match,
     relative,
     run_snippet,
 )
@@ -36,10 +38,15 @@ def test_snippet_prints_its_shown_output(
         expected.write_text(run.stdout, encoding="utf-8")
     elif not expected.exists():
         pytest.fail(f"{relative(expected)} is missing: run `python3 dev.py test --update-outputs`")
-    assert run.stdout == expected.read_text(encoding="utf-8"), (
+    shown = expected.read_text(encoding="utf-8")
+    advice = (
         f"{relative(snippet)} now prints something else than {relative(expected)} "
         "(if that is intended: python3 dev.py test --update-outputs)"
     )
+    if is_timed(snippet):
+        assert outputs_match(run.stdout, shown, timed=True), f"{advice}\n{run.stdout}"
+    else:
+        assert run.stdout == shown, advice
 
 
 def test_every_recording_belongs_to_a_snippet() -> None:
@@ -69,3 +76,15 @@ def test_a_changed_request_fails_with_the_difference(
     )
     # The page that tells readers about this shows the same message.
     assert message in (DOCS_DIR / "running.md").read_text()
+
+
+def test_timed_outputs_compare_seconds_within_the_tolerance() -> None:
+    shown = "first text after 0.71 s\nwhole reply after 1.45 s\n"
+    assert outputs_match("first text after 0.80 s\nwhole reply after 1.50 s\n", shown, timed=True)
+    assert not outputs_match(
+        "first text after 1.20 s\nwhole reply after 1.50 s\n", shown, timed=True
+    )
+    assert not outputs_match(
+        "first word after 0.71 s\nwhole reply after 1.45 s\n", shown, timed=True
+    )
+    assert not outputs_match(shown.replace("0.71", "0.72"), shown, timed=False)
