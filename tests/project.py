@@ -27,7 +27,7 @@ SNIPPETS = sorted(
 )
 # Snippets that measure time replay at the recorded pace (speed 1), not at once; the times in
 # seconds they print ("0.71 s") are compared with the shown output within TIME_TOLERANCE.
-TIMED_SNIPPETS: set[str] = set()
+TIMED_SNIPPETS: set[str] = {"why_stream/time_to_first_token.py"}
 TIME_TOLERANCE = 0.3
 SECONDS = re.compile(r"(\d+\.\d+) s\b")
 

@@ -12,6 +12,7 @@ from .project import ROOT, output_file, subprocess_env
 
 pytestmark = pytest.mark.e2e
 TEXT_STREAM = Path("snippets/first_stream/text_stream.py")
+CURL_STREAM = Path("snippets/wire_format/curl_stream.sh")
 
 
 def run(*command: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -20,11 +21,13 @@ def run(*command: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_dev_run_replays_a_snippet_as_a_reader_would() -> None:
-    result = run(sys.executable, "dev.py", "run", str(TEXT_STREAM), "--speed", "0")
+@pytest.mark.parametrize("snippet", [TEXT_STREAM, CURL_STREAM], ids=str)
+def test_dev_run_replays_a_snippet_as_a_reader_would(snippet: Path) -> None:
+    result = run(sys.executable, "dev.py", "run", str(snippet), "--speed", "0")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == output_file(ROOT / TEXT_STREAM).read_text()
-    assert "replaying recordings/first_stream/text_stream.toml: constructed" in result.stderr
+    assert result.stdout == output_file(ROOT / snippet).read_text()
+    recording = Path("recordings", *snippet.parts[1:]).with_suffix(".toml").as_posix()
+    assert f"replaying {recording}: constructed" in result.stderr
 
 
 def test_the_replay_server_alone_serves_a_plain_snippet_run() -> None:
@@ -69,4 +72,5 @@ def test_check_reports_a_malformed_recording(tmp_path: Path) -> None:
     assert f"{broken}:59: data is not valid JSON" in result.stderr
     ok = run(sys.executable, "dev.py", "check", "recordings")
     assert ok.returncode == 0
-    assert "3 file(s) checked" in ok.stdout
+    count = len(list((ROOT / "recordings").rglob("*.toml")))
+    assert f"{count} file(s) checked, all well-formed." in ok.stdout

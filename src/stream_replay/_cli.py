@@ -12,7 +12,7 @@ from pathlib import Path
 from ._errors import RecordingError
 from ._recording import Recording, load_recording, load_sse_body
 from ._server import ReplayServer
-from ._snippets import find_project_root, load_recordings_for
+from ._snippets import find_project_root, load_recordings_for, snippet_command
 from ._timeline import timeline
 
 # The replay server needs *a* key, as the API does, but never sees a real one.
@@ -79,14 +79,14 @@ def run_snippet(snippet: Path, *, speed: float, live: bool) -> int:
         if not os.environ.get("ANTHROPIC_API_KEY"):
             print("stream-replay: --live needs ANTHROPIC_API_KEY set", file=sys.stderr)
             return 1
-        return subprocess.run([sys.executable, str(snippet)]).returncode
+        return subprocess.run(snippet_command(snippet)).returncode
     recordings = load_recordings_for(snippet)
     for recording in recordings:
         print(f"replaying {recording.name}: {recording.provenance.describe()}", file=sys.stderr)
     with ReplayServer(recordings, speed=speed) as server:
         env = {**os.environ, "ANTHROPIC_BASE_URL": server.url, "ANTHROPIC_API_KEY": PLACEHOLDER_KEY}
         env.pop("ANTHROPIC_AUTH_TOKEN", None)
-        code = subprocess.run([sys.executable, str(snippet)], env=env).returncode
+        code = subprocess.run(snippet_command(snippet), env=env).returncode
     if server.mismatches:
         print(
             f"stream-replay: {len(server.mismatches)} request(s) matched no recording",

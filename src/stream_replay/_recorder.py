@@ -39,7 +39,7 @@ from ._recording import (
     parse_recording,
     sse_events,
 )
-from ._snippets import find_project_root, snippet_key
+from ._snippets import find_project_root, snippet_command, snippet_key
 from ._sse import EventSplitter
 
 __all__ = ["DEFAULT_UPSTREAM", "Exchange", "RecordingProxy", "record_snippet"]
@@ -200,7 +200,7 @@ def record_snippet(
 
     with RecordingProxy(upstream) as proxy:
         env = {**os.environ, "ANTHROPIC_BASE_URL": proxy.url}
-        code = subprocess.run([sys.executable, str(snippet)], env=env).returncode
+        code = subprocess.run(snippet_command(snippet), env=env).returncode
     if not proxy.exchanges:
         print(f"stream-replay: {snippet} sent no request; nothing recorded", file=sys.stderr)
         return code or 1

@@ -7,11 +7,18 @@ snippet that sends one request, or the files of `recordings/<topic>/<name>/` in 
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from ._recording import Recording, load_recording
 
-__all__ = ["find_project_root", "load_recordings_for", "recording_paths_for", "snippet_key"]
+__all__ = [
+    "find_project_root",
+    "load_recordings_for",
+    "recording_paths_for",
+    "snippet_command",
+    "snippet_key",
+]
 
 
 def find_project_root(start: Path) -> Path:
@@ -20,6 +27,13 @@ def find_project_root(start: Path) -> Path:
         if (folder / "snippets").is_dir() and (folder / "recordings").is_dir():
             return folder
     raise FileNotFoundError(f"no folder with snippets/ and recordings/ above {start}")
+
+
+def snippet_command(snippet: Path) -> list[str]:
+    """How a reader runs a snippet: Python files with this Python, shell ones (curl) with bash."""
+    if snippet.suffix == ".sh":
+        return ["bash", str(snippet)]
+    return [sys.executable, str(snippet)]
 
 
 def snippet_key(snippet: Path, root: Path) -> Path:

@@ -1,0 +1,60 @@
+"""What docs/async.md says about async streams, checked against the SDK and the snippets."""
+
+from __future__ import annotations
+
+import inspect
+import runpy
+import time
+
+import anthropic
+import pytest
+
+from stream_replay import ReplayServer, load_recordings_for
+
+from .project import DOCS_DIR, PLACEHOLDER_KEY, ROOT, SNIPPETS_DIR, output_file
+
+
+def test_gather_runs_the_three_streams_at_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # async.md: with gather() the three streams take about as long as the slowest one, not as
+    # long as all three one after the other. Replayed at the recorded pace.
+    snippet = SNIPPETS_DIR / "async_streams" / "gather_streams.py"
+    recordings = load_recordings_for(snippet, ROOT)
+    durations = [r.response.events[-1].at for r in recordings]
+    assert len(durations) == 3
+    with ReplayServer(recordings, speed=1) as server:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", PLACEHOLDER_KEY)
+        started = time.monotonic()
+        runpy.run_path(str(snippet), run_name="__main__")
+        elapsed = time.monotonic() - started
+    assert not server.mismatches
+    assert len(server.served) == 3
+    # One after the other they would take the sum; at once, about the longest.
+    assert max(durations) <= elapsed < sum(durations) / 2, (elapsed, durations)
+    # The order of the printed answers does not depend on which stream ended first.
+    assert capsys.readouterr().out == output_file(snippet).read_text()
+
+
+SYNC_HELPERS = ["close", "get_final_message", "get_final_text", "until_done"]
+
+
+@pytest.mark.parametrize("name", SYNC_HELPERS)
+def test_the_async_stream_has_each_helper_awaitable(name: str) -> None:
+    # async.md: the async stream has the same helpers as the sync one, each awaited.
+    sync_helper = getattr(anthropic.MessageStream, name)
+    async_helper = getattr(anthropic.AsyncMessageStream, name)
+    assert not inspect.iscoroutinefunction(sync_helper)
+    assert inspect.iscoroutinefunction(async_helper)
+
+
+def test_the_snapshot_is_a_property_on_both_streams() -> None:
+    # async.md: current_message_snapshot is read without await.
+    for cls in (anthropic.MessageStream, anthropic.AsyncMessageStream):
+        assert isinstance(inspect.getattr_static(cls, "current_message_snapshot"), property)
+
+
+@pytest.mark.parametrize("version", [anthropic.__version__])
+def test_the_page_names_the_sdk_version_the_tests_run(version: str) -> None:
+    assert f"SDK {version}" in (DOCS_DIR / "async.md").read_text()

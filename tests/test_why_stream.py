@@ -1,0 +1,76 @@
+"""What why-stream.md says about the SDK's refusal of long non-streaming requests, checked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anthropic
+import pytest
+
+from stream_replay import ReplayServer
+
+from .project import DOCS_DIR, PLACEHOLDER_KEY
+
+PAGE = DOCS_DIR / "why-stream.md"
+
+
+def sent(max_tokens: int, *, model: str = "claude-sonnet-5-5", **options: Any) -> bool:
+    """Whether a non-streaming create() reaches the server, or the SDK refuses it first.
+
+    The server has no recordings: a request that reaches it is answered with a 404, which
+    proves it was sent. A refusal is the SDK's ValueError, with nothing sent.
+    """
+    client_options = options.pop("client_options", {})
+    refusal: ValueError | None = None
+    with ReplayServer([], speed=0) as server:
+        client = anthropic.Anthropic(
+            api_key=PLACEHOLDER_KEY, base_url=server.url, max_retries=0, **client_options
+        )
+        try:
+            client.messages.create(
+                model=model,
+                max_tokens=max_tokens,
+                messages=[{"role": "user", "content": "Write a long report."}],
+                **options,
+            )
+        except anthropic.NotFoundError:
+            pass
+        except ValueError as error:
+            refusal = error
+    if refusal is not None:
+        assert str(refusal).startswith("Streaming is required")
+        assert server.mismatches == []  # refused before anything was sent
+        return False
+    assert len(server.mismatches) == 1
+    return True
+
+
+@pytest.mark.parametrize(("max_tokens", "expected"), [(21_333, True), (21_334, False)])
+def test_the_sdk_refuses_non_streaming_requests_above_21333_tokens(
+    max_tokens: int, expected: bool
+) -> None:
+    # why-stream.md: 3,600 s x max_tokens / 128,000 above 600 s, that is above 21,333 tokens.
+    assert sent(max_tokens) is expected
+
+
+@pytest.mark.parametrize(("max_tokens", "expected"), [(8_192, True), (8_193, False)])
+def test_some_older_model_ids_have_a_lower_limit(max_tokens: int, expected: bool) -> None:
+    # why-stream.md: 8,192 tokens for Claude Opus 4.1 on Vertex AI (and a few other ids).
+    assert sent(max_tokens, model="claude-opus-4-1@20250805") is expected
+
+
+def test_a_timeout_you_set_turns_the_check_off() -> None:
+    # why-stream.md: the check runs only with the SDK's default timeout.
+    assert sent(64_000, timeout=1200.0)
+    assert sent(64_000, client_options={"timeout": 1200.0})
+
+
+def test_the_page_quotes_the_sdk_error_word_for_word() -> None:
+    client = anthropic.Anthropic(api_key=PLACEHOLDER_KEY, base_url="http://127.0.0.1:9")
+    with pytest.raises(ValueError, match="Streaming is required") as error:
+        client.messages.create(
+            model="claude-sonnet-5-5",
+            max_tokens=64_000,
+            messages=[{"role": "user", "content": "Write a long report."}],
+        )
+    assert f"ValueError: {error.value}" in PAGE.read_text()
