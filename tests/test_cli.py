@@ -74,3 +74,20 @@ def test_check_reports_a_malformed_recording(tmp_path: Path) -> None:
     assert ok.returncode == 0
     count = len(list((ROOT / "recordings").rglob("*.toml")))
     assert f"{count} file(s) checked, all well-formed." in ok.stdout
+
+
+def test_a_fault_is_reproduced_from_the_command_line() -> None:
+    result = run(
+        sys.executable, "dev.py", "run", str(TEXT_STREAM), "--speed", "0", "--fault", "cut:5"
+    )
+    assert result.returncode != 0
+    # Events 4 and 5 carry the first two pieces of text; then the connection dropped.
+    assert result.stdout == "Streaming lets a chat app show"
+    assert "incomplete chunked read" in result.stderr
+
+
+def test_a_bad_fault_spec_is_refused_with_the_list() -> None:
+    result = run(sys.executable, "-m", "stream_replay", "run", str(TEXT_STREAM), "--fault", "x")
+    assert result.returncode == 2
+    assert "not a fault: 'x'" in result.stderr
+    assert "cut-mid:N" in result.stderr

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ._errors import RecordingError
+from ._faults import FAULT_SPECS, Fault, parse_fault
 from ._recording import Recording, load_recording, load_sse_body
 from ._server import ReplayServer
 from ._snippets import find_project_root, load_recordings_for, snippet_command
@@ -20,18 +21,25 @@ PLACEHOLDER_KEY = "replay-no-key-needed"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="stream-replay", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="stream-replay",
+        description=__doc__,
+        epilog=f"Faults (--fault, repeatable):\n{FAULT_SPECS}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="run a snippet against its recordings (or --live)")
     run.add_argument("snippet", type=Path)
     run.add_argument("--speed", type=_speed, default=1.0, help=SPEED_HELP)
     run.add_argument("--live", action="store_true", help="call the real API with your key")
+    run.add_argument("--fault", type=_fault, action="append", default=[], help=FAULT_HELP)
 
     serve = commands.add_parser("serve", help="start the replay server alone")
     serve.add_argument("snippets", type=Path, nargs="*", help="whose recordings (default: all)")
     serve.add_argument("--speed", type=_speed, default=1.0, help=SPEED_HELP)
     serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--fault", type=_fault, action="append", default=[], help=FAULT_HELP)
 
     record = commands.add_parser("record", help="record a snippet's requests from the live API")
     record.add_argument("snippet", type=Path)
@@ -46,9 +54,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "run":
-            return run_snippet(args.snippet, speed=args.speed, live=args.live)
+            return run_snippet(args.snippet, speed=args.speed, live=args.live, faults=args.fault)
         if args.command == "serve":
-            return serve_recordings(args.snippets, speed=args.speed, port=args.port)
+            return serve_recordings(
+                args.snippets, speed=args.speed, port=args.port, faults=args.fault
+            )
         if args.command == "record":
             from ._recorder import record_snippet
 
@@ -65,6 +75,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 SPEED_HELP = "playback speed: 1 = as recorded, 2 = twice as fast, 0 = no waiting"
 
 
+FAULT_HELP = "inject a fault into every response (or the Kth, with @K); see the list below"
+
+
+def _fault(spec: str) -> Fault:
+    try:
+        return parse_fault(spec)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _speed(text: str) -> float:
     value = float(text)
     if value < 0:
@@ -72,7 +92,7 @@ def _speed(text: str) -> float:
     return value
 
 
-def run_snippet(snippet: Path, *, speed: float, live: bool) -> int:
+def run_snippet(snippet: Path, *, speed: float, live: bool, faults: Sequence[Fault] = ()) -> int:
     if not snippet.is_file():
         raise FileNotFoundError(f"no snippet at {snippet}")
     if live:
@@ -83,7 +103,9 @@ def run_snippet(snippet: Path, *, speed: float, live: bool) -> int:
     recordings = load_recordings_for(snippet)
     for recording in recordings:
         print(f"replaying {recording.name}: {recording.provenance.describe()}", file=sys.stderr)
-    with ReplayServer(recordings, speed=speed) as server:
+    for fault in faults:
+        print(f"injecting {fault}", file=sys.stderr)
+    with ReplayServer(recordings, speed=speed, faults=faults) as server:
         env = {**os.environ, "ANTHROPIC_BASE_URL": server.url, "ANTHROPIC_API_KEY": PLACEHOLDER_KEY}
         env.pop("ANTHROPIC_AUTH_TOKEN", None)
         code = subprocess.run(snippet_command(snippet), env=env).returncode
@@ -96,7 +118,9 @@ def run_snippet(snippet: Path, *, speed: float, live: bool) -> int:
     return code
 
 
-def serve_recordings(snippets: Sequence[Path], *, speed: float, port: int) -> int:
+def serve_recordings(
+    snippets: Sequence[Path], *, speed: float, port: int, faults: Sequence[Fault] = ()
+) -> int:
     root = find_project_root(Path.cwd())
     recordings: list[Recording] = []
     if snippets:
@@ -105,8 +129,10 @@ def serve_recordings(snippets: Sequence[Path], *, speed: float, port: int) -> in
     else:
         for path in sorted((root / "recordings").rglob("*.toml")):
             recordings.append(load_recording(path, name=path.relative_to(root)))
-    with ReplayServer(recordings, speed=speed, port=port) as server:
+    with ReplayServer(recordings, speed=speed, port=port, faults=faults) as server:
         print(f"Serving {len(recordings)} recording(s) on {server.url} at speed {speed:g}.")
+        for fault in faults:
+            print(f"Injecting {fault}.")
         print("In another shell:")
         print(f"  export ANTHROPIC_BASE_URL={server.url}")
         print(f"  export ANTHROPIC_API_KEY={PLACEHOLDER_KEY}")

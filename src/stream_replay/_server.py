@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import logging
 import sys
 import threading
 import time
@@ -22,11 +23,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from ._faults import ERROR_MESSAGES, ERROR_TYPES, Fault, HttpError, Plan, plan_response
 from ._http import METHODS, ThreadedServer, request_path
 from ._matching import IncomingRequest, Mismatch, closest_recording, request_diff
 from ._recording import RecordedResponse, Recording
 
-__all__ = ["ReplayServer", "api_error"]
+__all__ = ["ConnectionCut", "ReplayServer", "api_error"]
 
 
 def api_error(status: int, error_type: str, message: str, request_id: str) -> JSONResponse:
@@ -50,12 +52,18 @@ class ReplayServer(ThreadedServer):
     """
 
     def __init__(
-        self, recordings: Sequence[Recording], *, speed: float = 1.0, port: int = 0
+        self,
+        recordings: Sequence[Recording],
+        *,
+        speed: float = 1.0,
+        port: int = 0,
+        faults: Sequence[Fault] = (),
     ) -> None:
         if speed < 0:
             raise ValueError("speed must be 0 or more")
         self.recordings = list(recordings)
         self.speed = speed
+        self.faults = list(faults)
         self.served: list[Recording] = []
         self.mismatches: list[Mismatch] = []
         self._times_served: Counter[int] = Counter()
@@ -66,7 +74,8 @@ class ReplayServer(ThreadedServer):
 
     # -- requests
 
-    def _take(self, request: IncomingRequest) -> Recording | None:
+    def _take(self, request: IncomingRequest) -> tuple[Recording, int] | None:
+        """The recording that answers `request`, and how many requests were answered so far."""
         with self._lock:
             candidates = [
                 (self._times_served[index], index)
@@ -78,7 +87,7 @@ class ReplayServer(ThreadedServer):
             _, index = min(candidates)
             self._times_served[index] += 1
             self.served.append(self.recordings[index])
-            return self.recordings[index]
+            return self.recordings[index], len(self.served)
 
     async def _handle(self, request: Request) -> Response:
         started = time.monotonic()
@@ -104,11 +113,15 @@ class ReplayServer(ThreadedServer):
             body = raw.decode("utf-8", "replace")
         incoming = IncomingRequest(request.method, request_path(request), headers, body)
 
-        recording = self._take(incoming)
-        if recording is None:
+        taken = self._take(incoming)
+        if taken is None:
             return self._mismatch(incoming, request_id)
+        recording, number = taken
         await self._sleep_until(started, recording.response.at)
-        return self._respond(recording.response, started)
+        plan = plan_response(recording.response.events, self.faults, number)
+        if plan.http_error is not None:
+            return _http_error(plan.http_error, request_id)
+        return self._respond(recording.response, plan, started)
 
     def _mismatch(self, incoming: IncomingRequest, request_id: str) -> Response:
         same_route = [
@@ -126,19 +139,49 @@ class ReplayServer(ThreadedServer):
             return api_error(404, "not_found_error", mismatch.message(), request_id)
         return api_error(400, "invalid_request_error", mismatch.message(), request_id)
 
-    def _respond(self, response: RecordedResponse, started: float) -> Response:
+    def _respond(self, response: RecordedResponse, plan: Plan, started: float) -> Response:
         if response.body is not None:
             return Response(response.body, response.status, headers=dict(response.headers))
 
-        async def events() -> AsyncIterator[bytes]:
-            for event in response.events:
-                await self._sleep_until(started, event.at)
-                yield event.raw  # one chunk per event: uvicorn writes it out at once
+        async def chunks() -> AsyncIterator[bytes]:
+            for step in plan.steps:
+                await self._sleep_until(started, step.at, step.delay)
+                yield step.data  # one chunk per step: uvicorn writes it out at once
+            if plan.cut:
+                raise ConnectionCut  # uvicorn closes the connection mid-body
 
-        return StreamingResponse(events(), response.status, headers=dict(response.headers))
+        return StreamingResponse(chunks(), response.status, headers=dict(response.headers))
 
-    async def _sleep_until(self, started: float, offset: float) -> None:
-        if self.speed:
-            delay = started + offset / self.speed - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
+    async def _sleep_until(self, started: float, offset: float, delay: float = 0.0) -> None:
+        due = started + (offset / self.speed if self.speed else 0.0) + delay
+        wait = due - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+
+class ConnectionCut(Exception):
+    """Raised inside a response body to drop the connection, as a network failure would."""
+
+
+class _QuietCuts(logging.Filter):
+    """uvicorn logs an exception that ends a response; a cut on purpose is not an error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        while error is not None:
+            if isinstance(error, ConnectionCut):
+                return False
+            error = error.__cause__ or error.__context__
+        return True
+
+
+logging.getLogger("uvicorn.error").addFilter(_QuietCuts())
+
+
+def _http_error(fault: HttpError, request_id: str) -> Response:
+    error_type = ERROR_TYPES.get(fault.status, "api_error")
+    message = ERROR_MESSAGES.get(error_type, error_type.replace("_", " ").capitalize())
+    response = api_error(fault.status, error_type, message, request_id)
+    if fault.retry_after is not None:
+        response.headers["retry-after"] = f"{fault.retry_after:g}"
+    return response

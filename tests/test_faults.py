@@ -1,0 +1,246 @@
+"""Each fault mode on its own: what a client receives is exactly what the mode promises."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import socket
+import time
+from dataclasses import dataclass, field
+
+import anthropic
+import h11
+import httpx
+import pytest
+
+from stream_replay import RecordedRequest, ReplayServer, load_recording, recording_from_sse
+from stream_replay._faults import (
+    CutAfter,
+    Drip,
+    ErrorEvent,
+    Fault,
+    HttpError,
+    MalformedData,
+    Rechunk,
+    StallBefore,
+    UnknownEvent,
+    parse_fault,
+    plan_response,
+)
+
+from .project import PLACEHOLDER_KEY, RECORDINGS_DIR
+
+RECORDING = load_recording(RECORDINGS_DIR / "first_stream" / "raw_events.toml")
+EVENTS = [event.raw for event in RECORDING.response.events]
+HEADERS = {"x-api-key": PLACEHOLDER_KEY, **RECORDING.request.headers}
+
+
+@dataclass
+class RawResponse:
+    """A response read with h11, which keeps the server's chunk boundaries."""
+
+    status: int = 0
+    headers: dict[str, str] = field(default_factory=dict)
+    chunks: list[tuple[float, bytes]] = field(default_factory=list)  # (arrival, bytes)
+    complete: bool = False  # the body ended properly (the last, empty chunk arrived)
+
+    @property
+    def body(self) -> bytes:
+        return b"".join(data for _, data in self.chunks)
+
+
+def fetch(faults: list[Fault], body: object = None, speed: float = 0) -> RawResponse:
+    """One POST to a replay server that injects `faults`, read at the HTTP framing level."""
+    payload = json.dumps(body if body is not None else RECORDING.request.body).encode()
+    with ReplayServer([RECORDING], speed=speed, faults=faults) as server:
+        host, port = server.url.removeprefix("http://").split(":")
+        connection = h11.Connection(h11.CLIENT)
+        headers = [("host", host), ("content-length", str(len(payload))), *HEADERS.items()]
+        result = RawResponse()
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            start = time.monotonic()
+            sock.sendall(
+                connection.send(h11.Request(method="POST", target="/v1/messages", headers=headers))
+            )
+            sock.sendall(
+                connection.send(h11.Data(data=payload)) + connection.send(h11.EndOfMessage())
+            )
+            while True:
+                event = connection.next_event()
+                if event is h11.NEED_DATA:
+                    received = sock.recv(65536)
+                    connection.receive_data(received)
+                    if not received:  # the server closed the connection
+                        try:
+                            event = connection.next_event()
+                        except h11.RemoteProtocolError:
+                            return result
+                    continue
+                if isinstance(event, h11.Response):
+                    result.status = event.status_code
+                    result.headers = {k.decode(): v.decode() for k, v in event.headers}
+                elif isinstance(event, h11.Data):
+                    result.chunks.append((time.monotonic() - start, bytes(event.data)))
+                elif isinstance(event, h11.EndOfMessage):
+                    result.complete = True
+                    return result
+
+
+def test_without_faults_each_event_is_one_chunk_and_the_body_ends() -> None:
+    response = fetch([])
+    assert [data for _, data in response.chunks] == EVENTS
+    assert response.complete
+
+
+@pytest.mark.parametrize("count", [0, 3, len(EVENTS) - 1])
+def test_cut_drops_the_connection_after_n_events(count: int) -> None:
+    response = fetch([CutAfter(count)])
+    assert response.body == b"".join(EVENTS[:count])
+    assert not response.complete
+
+
+def test_cut_mid_event_sends_half_of_the_next_event() -> None:
+    response = fetch([CutAfter(3, mid_event=True)])
+    half = EVENTS[3][: len(EVENTS[3]) // 2]
+    assert response.body == b"".join(EVENTS[:3]) + half
+    assert not response.body.endswith(b"\n\n")
+    assert not response.complete
+
+
+def test_a_stall_holds_back_event_n_for_t_seconds() -> None:
+    response = fetch([StallBefore(4, 0.6)])
+    arrivals = [at for at, _ in response.chunks]
+    assert response.body == b"".join(EVENTS)
+    assert arrivals[3] - arrivals[2] >= 0.6
+    assert response.complete
+
+
+def test_drip_sends_the_body_a_few_bytes_at_a_time() -> None:
+    response = fetch([Drip(size=50, interval=0.002)])
+    sizes = [len(data) for _, data in response.chunks]
+    assert response.body == b"".join(EVENTS)
+    assert max(sizes) == 50
+    assert len(sizes) >= sum(len(e) for e in EVENTS) // 50
+    assert response.chunks[-1][0] - response.chunks[0][0] >= 0.002 * (len(sizes) - 1)
+
+
+def test_an_error_event_after_n_events_ends_the_stream_cleanly() -> None:
+    response = fetch([ErrorEvent(4)])
+    # The shape of the official docs' example error event.
+    error = (
+        b'event: error\ndata: {"type": "error", '
+        b'"error": {"type": "overloaded_error", "message": "Overloaded"}}\n\n'
+    )
+    assert response.body == b"".join(EVENTS[:4]) + error
+    assert response.status == 200
+    assert response.complete
+
+
+def test_malformed_data_is_inserted_and_the_stream_goes_on() -> None:
+    response = fetch([MalformedData(4)])
+    chunks = [data for _, data in response.chunks]
+    assert chunks[:4] == EVENTS[:4]
+    assert chunks[5:] == EVENTS[4:]
+    bad = chunks[4].decode().splitlines()[1].removeprefix("data: ")
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(bad)
+
+
+def test_an_unknown_event_type_is_inserted() -> None:
+    response = fetch([UnknownEvent(2, name="future_event")])
+    chunks = [data for _, data in response.chunks]
+    assert chunks == [
+        *EVENTS[:2],
+        b'event: future_event\ndata: {"type": "future_event"}\n\n',
+        *EVENTS[2:],
+    ]
+
+
+CRLF_EVENT = (
+    'event: content_block_delta\r\ndata: {"type":"content_block_delta","index":0,'
+    '"delta":{"type":"text_delta","text":"café ✓"}}\r\n\r\n'
+).encode()
+
+
+def test_rechunk_cuts_anywhere_even_inside_a_character_or_a_crlf() -> None:
+    body = CRLF_EVENT * 6
+    request = RecordedRequest("POST", "/v1/messages", {}, RECORDING.request.body)
+    crlf = recording_from_sse(body, request, RECORDING.provenance, "crlf.toml")
+    fault = Rechunk(seed=7, max_size=5)
+
+    plan = plan_response(crlf.response.events, [fault])
+    boundaries = list(itertools.accumulate(len(step.data) for step in plan.steps))
+    assert all(1 <= len(step.data) <= 5 for step in plan.steps)
+    assert any(body[end - 1 : end + 1] == b"\r\n" for end in boundaries)
+    assert any(body[end - 1 : end + 1] == "é".encode() for end in boundaries)
+    assert plan_response(crlf.response.events, [fault]) == plan  # the seed fixes the cuts
+
+    with ReplayServer([crlf], speed=0, faults=[fault]) as server:
+        client = httpx.Client(base_url=server.url, headers=HEADERS)
+        assert client.post("/v1/messages", json=request.body).content == body
+
+
+def test_rechunk_through_the_server_keeps_the_planned_boundaries() -> None:
+    response = fetch([Rechunk(seed=3, max_size=6)])
+    sizes = [len(data) for _, data in response.chunks]
+    assert response.body == b"".join(EVENTS)
+    assert max(sizes) <= 6
+    assert len(sizes) > len(EVENTS) * 10
+
+
+@pytest.mark.parametrize(
+    ("fault", "error_type", "retry_after"),
+    [
+        (HttpError(429, retry_after=2), "rate_limit_error", "2"),
+        (HttpError(500), "api_error", None),
+        (HttpError(529), "overloaded_error", None),
+    ],
+)
+def test_an_http_error_comes_before_any_event(
+    fault: HttpError, error_type: str, retry_after: str | None
+) -> None:
+    response = fetch([fault])
+    assert response.status == fault.status
+    assert response.headers.get("retry-after") == retry_after
+    assert response.headers["content-type"] == "application/json"
+    assert json.loads(response.body)["error"]["type"] == error_type
+    assert b"event:" not in response.body
+
+
+def test_a_fault_can_hit_only_the_kth_request() -> None:
+    with ReplayServer([RECORDING], speed=0, faults=[HttpError(529, on_request=1)]) as server:
+        client = anthropic.Anthropic(api_key=PLACEHOLDER_KEY, base_url=server.url, max_retries=0)
+        body = RECORDING.request.body
+        with pytest.raises(anthropic.APIStatusError) as first:
+            client.messages.create(**body)
+        second = client.messages.create(**body)
+    assert first.value.status_code == 529
+    assert first.value.type == "overloaded_error"
+    assert [event.type for event in second][-1] == "message_stop"
+
+
+@pytest.mark.parametrize(
+    ("spec", "fault"),
+    [
+        ("cut:3", CutAfter(3)),
+        ("cut-mid:3", CutAfter(3, mid_event=True)),
+        ("stall:2:1.5", StallBefore(2, 1.5)),
+        ("drip:4:0.05", Drip(4, 0.05)),
+        ("error:5", ErrorEvent(5)),
+        ("error:5:api_error", ErrorEvent(5, "api_error", "Internal server error")),
+        ("malformed:1", MalformedData(1)),
+        ("unknown:2", UnknownEvent(2)),
+        ("rechunk:9", Rechunk(9)),
+        ("rechunk:9:3", Rechunk(9, 3)),
+        ("http:429:10", HttpError(429, 10.0)),
+        ("http:529@1", HttpError(529, on_request=1)),
+    ],
+)
+def test_fault_specs_from_the_command_line(spec: str, fault: Fault) -> None:
+    assert parse_fault(spec) == fault
+
+
+@pytest.mark.parametrize("spec", ["cut", "cut:x", "stall:2", "explode:1", "http:529@first"])
+def test_a_bad_fault_spec_lists_the_faults(spec: str) -> None:
+    with pytest.raises(ValueError, match=r"not a fault: .*\n.*cut:N"):
+        parse_fault(spec)
