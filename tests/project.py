@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from stream_replay import ReplayServer, load_recordings_for
+from stream_replay._faults import parse_fault
 
 ROOT = Path(__file__).resolve().parents[1]
 SNIPPETS_DIR = ROOT / "snippets"
@@ -29,6 +30,9 @@ SNIPPETS = sorted(
 # seconds they print ("0.71 s") are compared with the shown output within TIME_TOLERANCE.
 TIMED_SNIPPETS: set[str] = {"why_stream/time_to_first_token.py"}
 TIME_TOLERANCE = 0.3
+# Snippets about failures replay with faults injected, given as the --fault specs a reader
+# passes to `python3 dev.py run` (the page that shows the snippet gives the same command).
+SNIPPET_FAULTS: dict[str, list[str]] = {}
 SECONDS = re.compile(r"(\d+\.\d+) s\b")
 
 
@@ -36,6 +40,12 @@ def is_timed(snippet: Path) -> bool:
     return snippet.is_relative_to(SNIPPETS_DIR) and (
         snippet.relative_to(SNIPPETS_DIR).as_posix() in TIMED_SNIPPETS
     )
+
+
+def faults_of(snippet: Path) -> list[str]:
+    if not snippet.is_relative_to(SNIPPETS_DIR):
+        return []
+    return SNIPPET_FAULTS.get(snippet.relative_to(SNIPPETS_DIR).as_posix(), [])
 
 
 def outputs_match(actual: str, shown: str, *, timed: bool) -> bool:
@@ -83,7 +93,8 @@ def run_snippet(
     capsys.readouterr()
     failure: BaseException | None = None
     stdout = ""
-    with ReplayServer(recordings, speed=speed) as server:
+    faults = [parse_fault(spec) for spec in faults_of(snippet)]
+    with ReplayServer(recordings, speed=speed, faults=faults) as server:
         monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
         monkeypatch.setenv("ANTHROPIC_API_KEY", PLACEHOLDER_KEY)
         try:

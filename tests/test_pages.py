@@ -9,7 +9,7 @@ import pytest
 from stream_replay import load_recording, timeline
 
 from .pages import Block, Include, fenced_blocks, include_problems, includes
-from .project import DOCS_DIR, RECORDINGS_DIR, ROOT, SNIPPETS, output_file, relative
+from .project import DOCS_DIR, RECORDINGS_DIR, ROOT, SNIPPETS, faults_of, output_file, relative
 
 PAGES = sorted(DOCS_DIR.rglob("*.md"))
 
@@ -88,3 +88,11 @@ def test_timelines_on_pages_are_their_recordings_timing(shown: Path, update_outp
     if update_outputs:
         shown.write_text(text, encoding="utf-8")
     assert shown.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize("snippet", [s for s in SNIPPETS if faults_of(s)], ids=relative)
+def test_a_page_gives_the_command_that_reproduces_a_faulted_snippet(snippet: Path) -> None:
+    flags = " ".join(f"--fault {spec}" for spec in faults_of(snippet))
+    command = f"python3 dev.py run {relative(snippet)} {flags}"
+    pages = [page for page in PAGES if relative(snippet) in page.read_text()]
+    assert any(command in page.read_text() for page in pages), f"no page shows `{command}`"

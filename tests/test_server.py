@@ -214,3 +214,16 @@ def test_real_api_streams_replay_byte_identical(path: Path) -> None:
     assert b"".join(split_events(body)) == body
     with ReplayServer([recording], speed=0) as server:
         assert post(server).content == body
+
+
+def test_a_client_that_goes_away_is_counted() -> None:
+    recording = stream_of((0.0, "message_start"), (0.2, "ping"), (1.0, "message_stop"))
+    with ReplayServer([recording], speed=1) as server:
+        with httpx.stream("POST", f"{server.url}/v1/messages", json=BODY, headers=HEADERS) as r:
+            next(r.iter_raw())  # the first event, then close the connection
+        deadline = time.monotonic() + 3
+        while server.abandoned == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        finished = post(server).content  # a client that reads to the end is not counted
+    assert server.abandoned == 1
+    assert finished == recording.sse_body

@@ -66,6 +66,7 @@ class ReplayServer(ThreadedServer):
         self.faults = list(faults)
         self.served: list[Recording] = []
         self.mismatches: list[Mismatch] = []
+        self.abandoned = 0  # streams whose client closed the connection before the last event
         self._times_served: Counter[int] = Counter()
         self._lock = threading.Lock()
         self._request_ids = itertools.count(1)
@@ -144,9 +145,16 @@ class ReplayServer(ThreadedServer):
             return Response(response.body, response.status, headers=dict(response.headers))
 
         async def chunks() -> AsyncIterator[bytes]:
-            for step in plan.steps:
-                await self._sleep_until(started, step.at, step.delay)
-                yield step.data  # one chunk per step: uvicorn writes it out at once
+            sent = 0
+            try:
+                for step in plan.steps:
+                    await self._sleep_until(started, step.at, step.delay)
+                    yield step.data  # one chunk per step: uvicorn writes it out at once
+                    sent += 1
+            finally:
+                if sent < len(plan.steps):  # the client went away before the end
+                    with self._lock:
+                        self.abandoned += 1
             if plan.cut:
                 raise ConnectionCut  # uvicorn closes the connection mid-body
 
