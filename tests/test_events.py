@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import anthropic
-from anthropic.types import ContentBlock, RawMessageStreamEvent
+from anthropic.types import ContentBlock, RawContentBlockDelta, RawMessageStreamEvent
 
 from stream_replay import Recording, ReplayServer, load_recording
 
@@ -114,3 +114,14 @@ def test_the_accumulated_tool_json_is_the_input_the_sdk_builds() -> None:
     tool_use = message.content[1]
     assert tool_use.type == "tool_use"
     assert json.loads("".join(pieces)) == tool_use.input
+
+
+def test_the_short_answers_delta_types_are_the_sdks() -> None:
+    # events.md: five delta types, those of SDK 2.12.0's RawContentBlockDelta.
+    sdk: set[str] = set()
+    for cls in known_classes(RawContentBlockDelta):
+        assert issubclass(cls, anthropic.BaseModel)
+        sdk.add(typing.get_args(cls.model_fields["type"].annotation)[0])
+    table = {line.split("`")[1] for line in PAGE.splitlines() if line.strip().startswith("| `")}
+    assert table == sdk
+    assert len(sdk) == 5

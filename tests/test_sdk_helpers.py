@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 from collections.abc import Iterator
 
 import anthropic
@@ -133,3 +134,27 @@ def test_there_is_no_snapshot_before_message_start(
             _ = stream.current_message_snapshot
         stream.until_done()
         assert stream.current_message_snapshot.stop_reason == "end_turn"
+
+
+def test_a_raw_stream_left_by_a_break_stays_open_until_closed_or_freed(
+    client: tuple[anthropic.Anthropic, ReplayServer],
+) -> None:
+    # sdk-helpers.md: a `break` alone leaves a create(stream=True) stream's connection open
+    # until close() or until Python frees the stream object.
+    sdk = client[0]
+    args = {"model": BODY["model"], "max_tokens": BODY["max_tokens"], "messages": BODY["messages"]}
+    closed = sdk.messages.create(**args, stream=True)
+    for _ in closed:
+        break
+    assert not closed.response.is_closed
+    closed.close()
+    assert closed.response.is_closed
+
+    freed = sdk.messages.create(**args, stream=True)
+    for _ in freed:
+        break
+    response = freed.response
+    assert not response.is_closed
+    del freed
+    gc.collect()
+    assert response.is_closed

@@ -106,3 +106,17 @@ def test_a_stream_cut_before_message_delta_has_no_stop_reason() -> None:
     message = final_message(cut)
     assert message.stop_reason is None
     assert message.content[0].type == "text"
+
+
+def test_the_paused_turn_has_ten_searches_and_nine_results() -> None:
+    # stop-reasons.md: ten searches, the last without a result yet; usage counts nine.
+    recording = load_recording(LOOP / "6-pause-turn.toml")
+    starts = [
+        e.data["content_block"]["type"]
+        for e in recording.response.events
+        if e.data["type"] == "content_block_start"
+    ]
+    assert starts.count("server_tool_use") == 10
+    assert starts.count("web_search_tool_result") == 9
+    [delta] = [e.data for e in recording.response.events if e.data["type"] == "message_delta"]
+    assert delta["usage"]["server_tool_use"]["web_search_requests"] == 9

@@ -7,9 +7,9 @@ from typing import Any
 import anthropic
 import pytest
 
-from stream_replay import ReplayServer
+from stream_replay import ReplayServer, load_recording
 
-from .project import DOCS_DIR, PLACEHOLDER_KEY
+from .project import DOCS_DIR, PLACEHOLDER_KEY, RECORDINGS_DIR
 
 PAGE = DOCS_DIR / "why-stream.md"
 
@@ -74,3 +74,15 @@ def test_the_page_quotes_the_sdk_error_word_for_word() -> None:
             messages=[{"role": "user", "content": "Write a long report."}],
         )
     assert f"ValueError: {error.value}" in PAGE.read_text()
+
+
+def test_the_times_the_page_reads_off_the_timeline_are_the_recordings() -> None:
+    # why-stream.md reads the first and last text times off the timeline it shows.
+    recording = load_recording(RECORDINGS_DIR / "why_stream" / "time_to_first_token.toml")
+    text_at = [
+        event.at
+        for event in recording.response.events
+        if event.data.get("delta", {}).get("type") == "text_delta"
+    ]
+    prose = f"The first text comes at {text_at[0]:.3f} s and the last at {text_at[-1]:.3f} s"
+    assert prose in " ".join(PAGE.read_text().split())

@@ -15,7 +15,7 @@ stream = client.messages.create(
 # Known types that this loop has no use for.
 NOTHING_TO_DO = ("message_start", "content_block_stop", "message_stop")
 text: list[str] = []
-stop_reason = None
+stop_reason: str | None = None
 for event in stream:
     # Compare .type, never isinstance(): an event or block of a type the SDK
     # does not know arrives as an object of one of its known classes.

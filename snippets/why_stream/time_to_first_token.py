@@ -7,7 +7,7 @@ import anthropic
 client = anthropic.Anthropic()
 
 started = time.perf_counter()
-first_text = None
+first_text: float | None = None
 with client.messages.stream(
     model="claude-sonnet-5-5",
     max_tokens=1024,
