@@ -30,9 +30,24 @@ SNIPPETS = sorted(
 # seconds they print ("0.71 s") are compared with the shown output within TIME_TOLERANCE.
 TIMED_SNIPPETS: set[str] = {"why_stream/time_to_first_token.py"}
 TIME_TOLERANCE = 0.3
+# Snippets that serve (a web app that runs until stopped): run as __main__ they would never
+# return, so the generic snippet test skips them; tests/test_relay.py serves and checks them.
+# They print nothing worth showing: no output file.
+SERVED_SNIPPETS: set[str] = {"relay/relay_app.py"}
+# Clients of a served snippet: they talk to it, not to the API, so they have no recordings of
+# their own. tests/test_relay.py runs them against it; their output file is shown as usual.
+SERVED_SNIPPET_CLIENTS: set[str] = {"relay/browser_client.py"}
 # Snippets about failures replay with faults injected, given as the --fault specs a reader
 # passes to `python3 dev.py run` (the page that shows the snippet gives the same command).
-SNIPPET_FAULTS: dict[str, list[str]] = {}
+SNIPPET_FAULTS: dict[str, list[str]] = {
+    "errors/overloaded_retry.py": ["http:529@1", "http:529@2"],
+    "errors/rate_limited.py": ["http:429:1"],
+    "errors/error_in_stream.py": ["error:5"],
+    "truncated/cut_connection.py": ["cut-mid:6"],
+    "truncated/guarded.py": ["cut-mid:5@1"],
+    "retrying/retry_then_resume.py": ["error:5@1"],
+    "timeouts/idle_timeout.py": ["stall:12:3"],
+}
 SECONDS = re.compile(r"(\d+\.\d+) s\b")
 
 
@@ -40,6 +55,11 @@ def is_timed(snippet: Path) -> bool:
     return snippet.is_relative_to(SNIPPETS_DIR) and (
         snippet.relative_to(SNIPPETS_DIR).as_posix() in TIMED_SNIPPETS
     )
+
+
+def snippet_name(snippet: Path) -> str:
+    """`snippets/<topic>/<name>.py` -> `<topic>/<name>.py`, as the sets above name it."""
+    return snippet.relative_to(SNIPPETS_DIR).as_posix()
 
 
 def faults_of(snippet: Path) -> list[str]:

@@ -1,0 +1,57 @@
+"""Take a streamed reply as an answer only once message_stop has come."""
+
+import anthropic
+import httpx2
+from anthropic.types import Message
+
+client = anthropic.Anthropic()
+
+QUESTIONS = [
+    "What does a barometer measure?",
+    "List the days of the week.",
+    "What colour do you get by mixing blue and yellow paint?",
+]
+
+
+class IncompleteAnswer(Exception):
+    def __init__(self, reason: str, partial: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.partial = partial  # what did arrive: keep it to retry or resume
+
+
+def ask(question: str) -> str:
+    text = ""
+    message: Message | None = None
+    try:
+        with client.messages.stream(
+            model="claude-sonnet-5-5",
+            max_tokens=1024,
+            messages=[{"role": "user", "content": question}],
+        ) as stream:
+            for event in stream:
+                if event.type == "text":
+                    text += event.text
+                elif event.type == "message_stop":  # the last event
+                    message = event.message
+    except httpx2.TransportError as error:
+        # The connection broke or timed out: the SDK lets httpx2's error
+        # through.
+        reason = f"network error mid-stream ({type(error).__name__})"
+        raise IncompleteAnswer(reason, text) from error
+    if message is None:
+        # The body ended cleanly but early: the SDK raised nothing.
+        raise IncompleteAnswer("the stream ended before message_stop", text)
+    if message.stop_reason is None:  # no message_delta said why it ended
+        raise IncompleteAnswer("no stop reason", text)
+    return text
+
+
+if __name__ == "__main__":
+    for question in QUESTIONS:
+        print(f"Q: {question}")
+        try:
+            print(f"A: {ask(question)}")
+        except IncompleteAnswer as incomplete:
+            kept = len(incomplete.partial)
+            print(f"incomplete: {incomplete.reason}, {kept} characters kept")
