@@ -15,6 +15,7 @@ import pytest
 
 from stream_replay import RecordedRequest, ReplayServer, load_recording, recording_from_sse
 from stream_replay._faults import (
+    FAULT_SPECS,
     CutAfter,
     Drip,
     ErrorEvent,
@@ -28,7 +29,7 @@ from stream_replay._faults import (
     plan_response,
 )
 
-from .project import PLACEHOLDER_KEY, RECORDINGS_DIR
+from .project import DOCS_DIR, PLACEHOLDER_KEY, RECORDINGS_DIR
 
 RECORDING = load_recording(RECORDINGS_DIR / "first_stream" / "raw_events.toml")
 EVENTS = [event.raw for event in RECORDING.response.events]
@@ -254,3 +255,10 @@ def test_fault_specs_from_the_command_line(spec: str, fault: Fault) -> None:
 def test_a_bad_fault_spec_lists_the_faults(spec: str) -> None:
     with pytest.raises(ValueError, match=r"not a fault: .*\n.*cut:N"):
         parse_fault(spec)
+
+
+def test_every_fault_is_documented_for_readers() -> None:
+    page = (DOCS_DIR / "running.md").read_text()
+    specs = [line.split()[0] for line in FAULT_SPECS.splitlines() if not line.startswith("Add")]
+    assert len(specs) == 9
+    assert [spec for spec in specs if f"| `{spec}` |" not in page] == []
