@@ -17,7 +17,7 @@ from stream_replay._faults import StallBefore
 
 from .project import DOCS_DIR, PLACEHOLDER_KEY, RECORDINGS_DIR, ROOT, SNIPPETS_DIR, output_file
 
-STALL = 10.0  # seconds: far longer than any of these tests may take
+STALL = 30.0  # seconds: far longer than any of these tests may take
 
 # Each way of stopping, and the event of its recording that comes right after the stop: the
 # server stalls before it, so the client stops while the server is still in the middle.
@@ -33,7 +33,8 @@ BODY = CREATE_WITH.request.body
 ARGS = {"model": BODY["model"], "max_tokens": BODY["max_tokens"], "messages": BODY["messages"]}
 
 
-def wait_for(condition: Callable[[], bool], seconds: float = 3.0) -> bool:
+def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    """Poll until `condition` holds; the deadline only bounds a failing test."""
     deadline = time.monotonic() + seconds
     while not condition() and time.monotonic() < deadline:
         time.sleep(0.01)

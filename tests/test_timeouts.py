@@ -50,13 +50,15 @@ def client(url: str, read: float, max_retries: int = 2) -> anthropic.Anthropic:
 def test_the_watchdog_fires_on_a_stall_longer_than_its_limit(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # timeouts.md: nothing for 3 s after two pieces of text; the 1 s limit gives up after
-    # about 1 s, long before the stall ends, and the SDK does not retry a mid-stream timeout.
+    # timeouts.md: nothing for 3 s after two pieces of text; the 1 s limit gives up before
+    # the stall ends (the rest of the text is never printed), no sooner than its limit, and
+    # the SDK does not retry a mid-stream timeout. No upper bound on the time: the output
+    # already shows that the limit, not the end of the stall, ended the stream.
     out, elapsed, requests = run_snippet(["stall:12:3"], monkeypatch, capsys)
 
     assert out.endswith(f"\n[nothing for {IDLE_LIMIT} s: gave up on this stream]\n")
     assert out == output_file(SNIPPET).read_text()
-    assert IDLE_LIMIT <= elapsed < 3.0
+    assert elapsed >= IDLE_LIMIT
     assert requests == 1
 
 

@@ -1,6 +1,7 @@
 """Relay a Claude stream to browsers as server-sent events (Starlette)."""
 
 import json
+import logging
 from collections.abc import AsyncIterator
 
 import anthropic
@@ -11,6 +12,7 @@ from starlette.responses import StreamingResponse
 from starlette.routing import Route
 
 client = anthropic.AsyncAnthropic()  # the API key stays on the server
+log = logging.getLogger(__name__)
 
 HEADERS = {
     "Cache-Control": "no-cache",  # a cache must ask again before reusing it
@@ -39,7 +41,8 @@ async def relay(question: str) -> AsyncIterator[str]:
         yield sse("done", {"stop_reason": message.stop_reason})
     except anthropic.APIStatusError as error:  # an HTTP or `error` event
         yield sse("error", {"type": error.type})
-    except Exception:  # a dropped connection, a timeout: tell the browser
+    except Exception:  # a dropped connection, a timeout, a bug
+        log.exception("stream from the API failed")
         yield sse("error", {"type": "relay_error"})
 
 

@@ -35,6 +35,7 @@ except httpx2.ReadTimeout:
     # Silence after the response started: raised as httpx2's own error.
     print(f"\n[nothing for {IDLE_LIMIT} s: gave up on this stream]")
 except anthropic.APITimeoutError:
-    # Silence before the response headers: the SDK retried, then raised.
-    print(f"\n[no response within {IDLE_LIMIT} s, retries included]")
+    # No response headers in time: the SDK retried (each attempt waits the
+    # full limit), then raised.
+    print("\n[no response: timed out, retries spent]")
 # --8<-- [end:stream]
