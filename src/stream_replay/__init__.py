@@ -1,6 +1,18 @@
 """Record Claude API streams, and replay them over real HTTP with their original timing."""
 
 from ._errors import RecordingError
+from ._faults import (
+    CutAfter,
+    Drip,
+    ErrorEvent,
+    Fault,
+    HttpError,
+    MalformedData,
+    Rechunk,
+    StallBefore,
+    UnknownEvent,
+    parse_fault,
+)
 from ._matching import IncomingRequest, Mismatch
 from ._recording import (
     Provenance,
@@ -20,20 +32,30 @@ from ._sse import split_events
 from ._timeline import timeline
 
 __all__ = [
+    "CutAfter",
+    "Drip",
+    "ErrorEvent",
+    "Fault",
+    "HttpError",
     "IncomingRequest",
+    "MalformedData",
     "Mismatch",
     "Provenance",
+    "Rechunk",
     "RecordedEvent",
     "RecordedRequest",
     "RecordedResponse",
     "Recording",
     "RecordingError",
     "ReplayServer",
+    "StallBefore",
+    "UnknownEvent",
     "dump_recording",
     "find_project_root",
     "load_recording",
     "load_recordings_for",
     "load_sse_body",
+    "parse_fault",
     "parse_recording",
     "recording_from_sse",
     "recording_paths_for",
