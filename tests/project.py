@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from stream_replay import ReplayServer, load_recordings_for
-from stream_replay._faults import parse_fault
+from stream_replay import ReplayServer, load_recordings_for, parse_fault
 
 ROOT = Path(__file__).resolve().parents[1]
 SNIPPETS_DIR = ROOT / "snippets"
@@ -51,21 +50,22 @@ SNIPPET_FAULTS: dict[str, list[str]] = {
 SECONDS = re.compile(r"(\d+\.\d+) s\b")
 
 
-def is_timed(snippet: Path) -> bool:
-    return snippet.is_relative_to(SNIPPETS_DIR) and (
-        snippet.relative_to(SNIPPETS_DIR).as_posix() in TIMED_SNIPPETS
-    )
-
-
 def snippet_name(snippet: Path) -> str:
-    """`snippets/<topic>/<name>.py` -> `<topic>/<name>.py`, as the sets above name it."""
+    """`snippets/<topic>/<name>.py` -> `<topic>/<name>.py`, as the sets above name it.
+
+    A file outside snippets/ (an edited copy in a test) gets a name no set contains.
+    """
+    if not snippet.is_relative_to(SNIPPETS_DIR):
+        return snippet.as_posix()
     return snippet.relative_to(SNIPPETS_DIR).as_posix()
 
 
+def is_timed(snippet: Path) -> bool:
+    return snippet_name(snippet) in TIMED_SNIPPETS
+
+
 def faults_of(snippet: Path) -> list[str]:
-    if not snippet.is_relative_to(SNIPPETS_DIR):
-        return []
-    return SNIPPET_FAULTS.get(snippet.relative_to(SNIPPETS_DIR).as_posix(), [])
+    return SNIPPET_FAULTS.get(snippet_name(snippet), [])
 
 
 def outputs_match(actual: str, shown: str, *, timed: bool) -> bool:

@@ -12,8 +12,7 @@ import anthropic
 import httpx2
 import pytest
 
-from stream_replay import ReplayServer, load_recording, load_recordings_for
-from stream_replay._faults import StallBefore
+from stream_replay import ReplayServer, StallBefore, load_recording, load_recordings_for
 
 from .project import DOCS_DIR, PLACEHOLDER_KEY, RECORDINGS_DIR, ROOT, SNIPPETS_DIR, output_file
 

@@ -13,8 +13,7 @@ import anthropic._base_client
 import httpx2
 import pytest
 
-from stream_replay import ReplayServer, load_recording
-from stream_replay._faults import ErrorEvent, Fault, HttpError
+from stream_replay import ErrorEvent, Fault, HttpError, ReplayServer, load_recording
 
 from .project import PLACEHOLDER_KEY, RECORDINGS_DIR, SNIPPETS_DIR
 

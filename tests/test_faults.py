@@ -13,9 +13,7 @@ import h11
 import httpx
 import pytest
 
-from stream_replay import RecordedRequest, ReplayServer, load_recording, recording_from_sse
-from stream_replay._faults import (
-    FAULT_SPECS,
+from stream_replay import (
     CutAfter,
     Drip,
     ErrorEvent,
@@ -23,11 +21,15 @@ from stream_replay._faults import (
     HttpError,
     MalformedData,
     Rechunk,
+    RecordedRequest,
+    ReplayServer,
     StallBefore,
     UnknownEvent,
+    load_recording,
     parse_fault,
-    plan_response,
+    recording_from_sse,
 )
+from stream_replay._faults import FAULT_SPECS, plan_response
 
 from .project import DOCS_DIR, PLACEHOLDER_KEY, RECORDINGS_DIR
 

@@ -15,8 +15,14 @@ from typing import Any
 import httpx
 import pytest
 
-from stream_replay import ReplayServer, load_recordings_for
-from stream_replay._faults import CutAfter, ErrorEvent, Fault, StallBefore
+from stream_replay import (
+    CutAfter,
+    ErrorEvent,
+    Fault,
+    ReplayServer,
+    StallBefore,
+    load_recordings_for,
+)
 from stream_replay._http import ThreadedServer
 
 from .project import (

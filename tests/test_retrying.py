@@ -11,8 +11,7 @@ import time
 import anthropic
 import pytest
 
-from stream_replay import Recording, ReplayServer, load_recordings_for
-from stream_replay._faults import Fault, parse_fault
+from stream_replay import Fault, Recording, ReplayServer, load_recordings_for, parse_fault
 
 from .project import DOCS_DIR, PLACEHOLDER_KEY, ROOT, SNIPPETS_DIR, output_file
 

@@ -21,6 +21,7 @@ from stream_replay import (
     recording_from_sse,
     split_events,
 )
+from stream_replay._sse import EventSplitter
 
 from .project import RECORDINGS_DIR
 from .test_recording import real_streams
@@ -158,8 +159,6 @@ def test_identical_requests_get_their_recordings_in_order() -> None:
 
 def arrival_times(server: ReplayServer) -> list[float]:
     """When each event had arrived, in seconds after the request was sent."""
-    from stream_replay._sse import EventSplitter
-
     splitter, times = EventSplitter(), []
     start = time.monotonic()
     with httpx.stream("POST", f"{server.url}/v1/messages", json=BODY, headers=HEADERS) as response:

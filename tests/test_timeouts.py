@@ -12,8 +12,7 @@ import httpx
 import httpx2
 import pytest
 
-from stream_replay import ReplayServer, load_recording
-from stream_replay._faults import StallBefore, parse_fault
+from stream_replay import ReplayServer, StallBefore, load_recording, parse_fault
 
 from .project import DOCS_DIR, PLACEHOLDER_KEY, RECORDINGS_DIR, SNIPPETS_DIR, output_file
 

@@ -13,8 +13,7 @@ import anthropic
 import httpx2
 import pytest
 
-from stream_replay import Recording, ReplayServer, load_recording
-from stream_replay._faults import CutAfter, Fault, StallBefore
+from stream_replay import CutAfter, Fault, Recording, ReplayServer, StallBefore, load_recording
 
 from .project import PLACEHOLDER_KEY, RECORDINGS_DIR, SNIPPETS_DIR
 
