@@ -75,3 +75,45 @@ def include_problems(include: Include, root: Path) -> list[str]:
     if include.section and include.section not in sections(target.read_text(encoding="utf-8")):
         return [f"{include.where}: {include.path} has no section [start:{include.section}]"]
     return []
+
+
+# An example on a page: a figure holding a download link to the program, the program, and its
+# output below it (no tabs, no click), in this form:
+#
+#   <figure class="example" data-search-exclude markdown>
+#
+#   [`topic/name.py`](snippets/topic/name.py){ .example-file download }
+#
+#   ```python
+#   --8<-- "snippets/topic/name.py"
+#   ```
+#
+#   ```text title="Output"
+#   --8<-- "snippets/topic/name.output.txt"
+#   ```
+#
+#   </figure>
+EXAMPLE = re.compile(
+    r'^<figure class="example" data-search-exclude markdown>\n\n'
+    r"\[`(?P<label>[^`]+)`\]\((?P<link>[^)]+)\)\{ \.example-file download \}\n\n"
+    r"```\w+[^\n]*\n--8<-- \"(?P<program>[^\"]+)\"\n```\n\n"
+    r'(?:```text title="Output"\n--8<-- "(?P<output>[^"]+)"\n```\n\n)?'
+    r"</figure>$",
+    re.M,
+)
+
+
+@dataclass(frozen=True)
+class Example:
+    page: Path
+    line: int
+    label: str
+    link: str
+    program: str
+    output: str | None
+
+
+def examples(page: Path, text: str) -> Iterator[Example]:
+    for match in EXAMPLE.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        yield Example(page, line, match["label"], match["link"], match["program"], match["output"])

@@ -8,7 +8,7 @@ import pytest
 
 from stream_replay import load_recording, timeline
 
-from .pages import Block, Include, fenced_blocks, include_problems, includes
+from .pages import Block, Example, Include, examples, fenced_blocks, include_problems, includes
 from .project import (
     DOCS_DIR,
     RECORDINGS_DIR,
@@ -61,15 +61,39 @@ def test_a_missing_section_is_reported_with_page_and_line(tmp_path: Path) -> Non
     ]
 
 
+def all_examples() -> list[Example]:
+    return [e for page in PAGES for e in examples(page.relative_to(ROOT), page.read_text())]
+
+
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=relative)
-def test_every_snippet_and_its_output_are_on_a_page(snippet: Path) -> None:
-    whole_files = {include.path for include in all_includes() if include.section is None}
-    assert relative(snippet) in whole_files, f"{relative(snippet)} is embedded in no page"
+def test_every_snippet_is_an_example_with_its_output_in_sight(snippet: Path) -> None:
+    """Each program is shown whole once, in an example: a link to download it, the program,
+    and what it printed right below it."""
+    shown = [e for e in all_examples() if e.program == relative(snippet)]
+    assert shown, f"{relative(snippet)} is no example on any page"
+    example = shown[0]
+    assert example.link == relative(snippet), f"{example.page}:{example.line}: wrong download"
+    assert example.label == snippet_name(snippet), f"{example.page}:{example.line}: wrong label"
     if snippet_name(snippet) in SERVED_SNIPPETS:
-        return  # a web app prints nothing worth showing; its client's output is shown
-    assert relative(output_file(snippet)) in whole_files, (
-        f"{relative(output_file(snippet))} is shown on no page"
-    )
+        assert example.output is None  # a web app prints nothing worth showing
+    else:
+        assert example.output == relative(output_file(snippet)), (
+            f"{example.page}:{example.line}: the output below it is not its own"
+        )
+
+
+def test_a_whole_program_stands_only_in_an_example() -> None:
+    in_examples = {(e.page, e.program) for e in all_examples()}
+    loose = [
+        include.where
+        for include in all_includes()
+        if include.section is None
+        and include.path.startswith("snippets/")
+        and not include.path.endswith(".output.txt")
+        and (include.page, include.path) not in in_examples
+    ]
+    # An example inside a tab (indented) or in another form is not matched, and so is caught.
+    assert loose == [], "a whole program outside an example: use the example form (tests/pages.py)"
 
 
 def test_wire_text_on_pages_comes_from_recordings() -> None:

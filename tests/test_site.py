@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import shutil
 from pathlib import Path
 
-from .project import ROOT, build_site
+from .pages import examples
+from .project import DOCS_DIR, ROOT, SNIPPETS, build_site, relative
 
 # What a browser fetches by itself: scripts, styles, images, frames, fonts, imports.
 FETCHING = re.compile(
     r"""<(?:script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc\s*=\s*["']?(?P<a>[^"'\s>]+)"""
-    r"""|<link\b[^>]*\bhref\s*=\s*["']?(?P<b>[^"'\s>]+)"""
+    # a <link> the browser fetches (a canonical or alternate link only names an address)
+    r"""|<link\b(?=[^>]*\brel\s*=\s*["']?(?:stylesheet|icon|preload|modulepreload|manifest"""
+    r"""|prefetch|apple-touch-icon))[^>]*\bhref\s*=\s*["']?(?P<b>[^"'\s>]+)"""
     r"""|@import\s+(?:url\()?\s*["']?(?P<c>[^"')\s;]+)"""
     r"""|url\(\s*["']?(?P<d>[^"')\s]+)""",
     re.IGNORECASE,
@@ -39,15 +44,57 @@ def test_every_page_is_built(built_site: Path) -> None:
         assert built.is_file(), f"docs/{page}.md was not built"
 
 
+def test_the_sitemap_lists_every_page(built_site: Path) -> None:
+    listed = re.findall(r"<loc>(.*?)</loc>", (built_site / "sitemap.xml").read_text())
+    assert len(listed) == len(list(DOCS_DIR.rglob("*.md")))
+    assert all(url.startswith("http") for url in listed)
+
+
+def test_the_404_page_finds_its_styles_from_any_depth(built_site: Path) -> None:
+    page = (built_site / "404.html").read_text()
+    stylesheets = re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', page)
+    assert stylesheets
+    assert all(href.startswith("/") for href in stylesheets), stylesheets
+
+
+def test_no_footer_advertises_the_generator(built_site: Path) -> None:
+    assert "Made with" not in (built_site / "index.html").read_text()
+
+
+def test_every_example_can_be_downloaded_whole(built_site: Path) -> None:
+    """The site publishes each program beside the pages (docs/snippets links to snippets/)."""
+    for page in DOCS_DIR.glob("*.md"):
+        for example in examples(page, page.read_text()):
+            published = built_site / example.link
+            assert published.read_bytes() == (ROOT / example.program).read_bytes(), example
+    built = (built_site / "first-stream" / "index.html").read_text()
+    assert 'download href="../snippets/first_stream/text_stream.py"' in built
+
+
+def test_the_search_index_holds_no_whole_program(built_site: Path) -> None:
+    """Programs are read on their pages; search finds the prose around them."""
+    index = json.loads((built_site / "search" / "search_index.json").read_text())
+    text = html.unescape(" ".join(doc["text"] for doc in index["docs"]))
+    for snippet in SNIPPETS:
+        # A page may show a section of a program; the whole program starts with its docstring.
+        first_line = snippet.read_text().splitlines()[0]
+        assert first_line not in text, f"{relative(snippet)} is in the search index"
+
+
 def test_no_page_fetches_from_another_server(built_site: Path) -> None:
     assert external_fetches(built_site) == []
 
 
 def test_the_offline_check_sees_a_cdn_script(tmp_path: Path) -> None:
-    (tmp_path / "page.html").write_text('<script src="https://cdn.example.com/x.js"></script>')
+    (tmp_path / "page.html").write_text(
+        '<script src="https://cdn.example.com/x.js"></script>'
+        '<link rel="canonical" href="https://example.com/page/">'
+        '<link href="https://fonts.example.com/f.css" rel="stylesheet">'
+    )
     (tmp_path / "style.css").write_text("@import url(//fonts.example.com/css);")
     assert sorted(external_fetches(tmp_path)) == [
         "page.html: https://cdn.example.com/x.js",
+        "page.html: https://fonts.example.com/f.css",
         "style.css: //fonts.example.com/css",
     ]
 

@@ -1,0 +1,90 @@
+// Wire text and outputs wrap between JSON members, not inside them.
+// A line holding JSON is cut into members after each comma and opening bracket outside
+// strings, and each member into its key and its value after the colon. Each is an inline
+// block: a member moves to the next line whole; one longer than a line breaks between its key
+// and its value; only a value longer than a line breaks inside. The text itself is unchanged.
+(function () {
+  "use strict";
+
+  // [[key, value], ...]: a member's parts, split after a colon and before a bracket's contents.
+  function members(text) {
+    var found = [];
+    var parts = [];
+    var start = 0;
+    var inString = false;
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charAt(i);
+      if (inString) {
+        if (c === "\\") {
+          i++;
+        } else if (c === '"') {
+          inString = false;
+        }
+      } else if (c === '"') {
+        inString = true;
+      } else if (c === ":") {
+        parts.push(text.slice(start, i + 1));
+        start = i + 1;
+      } else if (c === "," || c === "{" || c === "[") {
+        parts.push(text.slice(start, i + 1));
+        found.push(parts);
+        parts = [];
+        start = i + 1;
+      }
+    }
+    parts.push(text.slice(start));
+    found.push(parts);
+    return found;
+  }
+
+  function block(className, text) {
+    var span = document.createElement("span");
+    span.className = className;
+    if (text !== undefined) {
+      span.textContent = text;
+    }
+    return span;
+  }
+
+  // One line of text: a block (its continuation lines indent, extra.css) of JSON members.
+  function line(text) {
+    if (text.indexOf('"') < 0) {
+      return block("wire-line", text);
+    }
+    var whole = block("wire-line");
+    members(text).forEach(function (parts) {
+      var member = block("wire-piece");
+      parts.forEach(function (part) {
+        member.append(parts.length > 1 ? block("wire-piece", part) : part);
+      });
+      whole.append(member);
+    });
+    return whole;
+  }
+
+  // Outputs and wire text are plain text (no highlighting): one text node to split.
+  function wrap(root) {
+    root.querySelectorAll(".language-text pre > code").forEach(function (code) {
+      if (code.dataset.wrapped || code.children.length) {
+        return;
+      }
+      code.dataset.wrapped = "1";
+      var lines = code.textContent.split("\n");
+      var fragment = document.createDocumentFragment();
+      lines.forEach(function (text, i) {
+        var row = line(text);
+        if (i < lines.length - 1) {
+          row.append("\n"); // inside the block, as Pygments' own line spans keep it
+        }
+        fragment.append(row);
+      });
+      code.replaceChildren(fragment);
+    });
+  }
+
+  if (window.document$) {
+    window.document$.subscribe(function () { wrap(document); });
+  } else {
+    document.addEventListener("DOMContentLoaded", function () { wrap(document); });
+  }
+})();
