@@ -54,7 +54,7 @@ BODY = {"model": MODEL, "max_tokens": 1024, "messages": MESSAGES, "stream": True
 REQUEST = RecordedRequest("POST", "/v1/messages", {}, BODY)
 RAW_HEADERS = {
     "x-api-key": PLACEHOLDER_KEY,
-    "anthropic-version": "2023-06-01",
+    "anthropic-version": "2026-10-21",
     "content-type": "application/json",
 }
 

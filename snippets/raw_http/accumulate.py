@@ -80,7 +80,7 @@ if __name__ == "__main__":
         f"{base_url}/v1/messages",
         headers={
             "x-api-key": os.environ["ANTHROPIC_API_KEY"],
-            "anthropic-version": "2023-06-01",
+            "anthropic-version": "2026-10-21",
             "content-type": "application/json",
         },
         json={

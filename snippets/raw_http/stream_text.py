@@ -9,7 +9,7 @@ from httpx_sse import EventSource
 base_url = os.environ.get("ANTHROPIC_BASE_URL", "https://api.anthropic.com")
 headers = {
     "x-api-key": os.environ["ANTHROPIC_API_KEY"],
-    "anthropic-version": "2023-06-01",
+    "anthropic-version": "2026-10-21",
     "content-type": "application/json",
 }
 body = {

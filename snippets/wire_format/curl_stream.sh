@@ -5,7 +5,7 @@ set -euo pipefail
 
 curl -sS -N "${ANTHROPIC_BASE_URL:-https://api.anthropic.com}/v1/messages" \
   -H "x-api-key: $ANTHROPIC_API_KEY" \
-  -H "anthropic-version: 2023-06-01" \
+  -H "anthropic-version: 2026-10-21" \
   -H "content-type: application/json" \
   -d '{
     "model": "claude-sonnet-5-5",

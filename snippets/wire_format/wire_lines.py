@@ -11,7 +11,7 @@ with httpx.stream(
     f"{base_url}/v1/messages",
     headers={
         "x-api-key": os.environ["ANTHROPIC_API_KEY"],
-        "anthropic-version": "2023-06-01",
+        "anthropic-version": "2026-10-21",
         "content-type": "application/json",
     },
     json={
