@@ -65,8 +65,9 @@ window.siteProbes = (() => {
         start += line.length + 1;
       }
     }
-    for (const code of document.querySelectorAll("table td:first-child > code")) {
-      if (code.getClientRects().length > 1) {
+    for (const code of document.querySelectorAll("table td code")) {
+      const name = !code.textContent.includes(" ");
+      if (name && code.getClientRects().length > 1) {
         problems.push(`a name breaks in a table: ${code.textContent}`);
       }
     }
