@@ -57,7 +57,7 @@ def test_records_a_stream_as_it_was_served(
 
     with ReplayServer(list(ORIGINALS.values()), speed=SPEED) as upstream:
         snippet = project / "snippets" / "first_stream" / f"{name}.py"
-        code = record_snippet(snippet, upstream=upstream.url, today=TODAY)
+        code = record_snippet(snippet, upstream=upstream.url, today=TODAY, overwrite=True)
 
     assert code == 0
     written = project / "recordings" / "first_stream" / f"{name}.toml"
@@ -102,7 +102,7 @@ def test_several_requests_make_numbered_files(project: Path, upstream: ReplaySer
     stale = project / "recordings" / "first_stream" / "two.toml"
     shutil.copy(project / "recordings" / "first_stream" / "text_stream.toml", stale)
 
-    assert record_snippet(snippet, upstream=upstream.url, today=TODAY) == 0
+    assert record_snippet(snippet, upstream=upstream.url, today=TODAY, overwrite=True) == 0
 
     folder = project / "recordings" / "first_stream" / "two"
     assert sorted(p.name for p in folder.iterdir()) == ["1.toml", "2.toml"]
@@ -134,7 +134,7 @@ def test_an_http_error_is_forwarded_and_recorded_with_its_body(
     """,
     )
 
-    assert record_snippet(snippet, upstream=upstream.url, today=TODAY) == 0
+    assert record_snippet(snippet, upstream=upstream.url, today=TODAY, overwrite=True) == 0
 
     assert "HTTP 400 invalid_request_error" in capfd.readouterr().out
     recorded = load_recording(project / "recordings" / "first_stream" / "rejected.toml")

@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["EventSplitter", "SSEField", "parse_event", "split_events"]
+__all__ = ["BOM", "EventSplitter", "SSEField", "parse_event", "split_events"]
+
+# A byte-order mark at the very start of a stream, which the SSE standard strips.
+BOM = "\ufeff"
 
 _LINE_ENDS = (b"\r\n", b"\n", b"\r")
 # SSE lines end at CRLF, LF or CR only (str.splitlines would also split at U+2028 and others).
@@ -22,7 +25,7 @@ class SSEField:
 
     name: str
     value: str
-    line: int  # 0-based line number within the event
+    line: int  # 0-based line within the event, counted at LF as a file's lines are
 
 
 @dataclass
@@ -95,12 +98,14 @@ def split_events(body: bytes) -> list[bytes]:
 def parse_event(raw: str) -> list[SSEField]:
     """The fields of one event, in order, following the SSE parsing rules (WHATWG HTML 9.2.6)."""
     fields: list[SSEField] = []
-    for number, line in enumerate(_LINE_BREAK.split(raw)):
+    number = 0  # LFs so far: a lone CR ends an SSE line, not a line of the file
+    for line, end in zip(_LINE_BREAK.split(raw), [*_LINE_BREAK.findall(raw), ""], strict=True):
+        here, number = number, number + end.count("\n")
         if not line:
             continue
         name, colon, value = line.partition(":")
         if not colon:
-            fields.append(SSEField(name, "", number))
+            fields.append(SSEField(name, "", here))
             continue
-        fields.append(SSEField(name, value[1:] if value.startswith(" ") else value, number))
+        fields.append(SSEField(name, value[1:] if value.startswith(" ") else value, here))
     return fields
