@@ -32,7 +32,20 @@ from stream_replay import (
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "recordings" / "first_stream" / "raw_events.toml"
 LIMIT = 60.0
-WORDS = "stream events arrive one by one while the reply is being written ".split()
+WORDS = [
+    "stream",
+    "events",
+    "arrive",
+    "one",
+    "by",
+    "one",
+    "while",
+    "the",
+    "reply",
+    "is",
+    "being",
+    "written",
+]
 
 
 def text_of(size: int) -> str:

@@ -312,7 +312,12 @@ def _record(
     with RecordingProxy(upstream, max_events=max_events) as proxy:
         env = {**os.environ, "ANTHROPIC_BASE_URL": proxy.url}
         try:
-            code = subprocess.run(snippet_command(snippet), env=env, timeout=max_seconds).returncode
+            # In a session of its own: Ctrl-C reaches the recorder, which stops the snippet,
+            # instead of every process printing its own traceback.
+            command = snippet_command(snippet)
+            code = subprocess.run(
+                command, env=env, timeout=max_seconds, start_new_session=True
+            ).returncode
         except subprocess.TimeoutExpired:
             raise RecordingRefused(
                 f"{snippet} ran past {max_seconds:g} s (--max-seconds); nothing written"

@@ -54,6 +54,7 @@ SECRET_PATTERN = KEY_PATTERN
 EVENT_STREAM = "text/event-stream"
 _Fail = Callable[[int | None, str], RecordingError]
 SSE_FIELD_NAMES = frozenset({"event", "data", "id", "retry", ""})
+_BLANK_LINES = frozenset({b"\n", b"\r\n", b"\r"})
 
 
 @dataclass(frozen=True)
@@ -201,8 +202,10 @@ def find_secret(recording: Recording, finder: SecretFinder) -> tuple[int | None,
     deltas: dict[object, list[tuple[str, int | None]]] = {}  # block index -> its deltas
     for event in recording.response.events:
         line = event.line or None
-        for text in strings_in(event.data):
-            add(text, line)
+        # The file's text holds an event's strings as they are, unless JSON escapes them.
+        if b"\\" in event.raw:
+            for text in strings_in(event.data):
+                add(text, line)
         delta = event.data.get("delta") if isinstance(event.data, dict) else None
         if isinstance(delta, dict):
             block = deltas.setdefault(event.data.get("index"), [])
@@ -391,10 +394,11 @@ def _event(
     def fail(offset: int, reason: str) -> RecordingError:
         return RecordingError(path, _offset(first_line, 1 if one_line else offset + 1), reason)
 
-    pieces = split_events(raw)
-    if len(pieces) != 1:
+    lines = raw.splitlines(keepends=True)
+    if any(line in _BLANK_LINES for line in lines[:-1]):  # a blank line before the end
+        pieces = split_events(raw)
         raise fail(0, f"holds {len(pieces)} events; give each its own [[events]] table")
-    if not last and raw.splitlines(keepends=True)[-1] not in (b"\n", b"\r\n", b"\r"):
+    if not last and lines[-1] not in _BLANK_LINES:
         raise fail(0, "an event must end with a blank line (only the last may omit it)")
     try:
         text = raw.decode("utf-8")
@@ -464,32 +468,39 @@ class _Locator:
     Where a position cannot be found, the error still names the file.
     """
 
-    _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.-]+)\s*\]\]?")
-    _KEY = re.compile(r"^\s*\"?([A-Za-z0-9_-]+)\"?\s*=")
+    _HEADER = re.compile(r"\s*(\[\[?)\s*([A-Za-z0-9_.-]+)\s*\]\]?")
+    _KEY = re.compile(r"\s*\"?([A-Za-z0-9_-]+)\"?\s*=")
 
     def __init__(self, text: str) -> None:
         self.lines = text.split("\n")
         self._tables: dict[str, int] = {}  # first header line of each table name
         self._items: dict[str, list[int]] = {}  # header lines of each array of tables
         self._keys: dict[int, dict[str, int]] = {}  # header line -> key -> its line
-        in_string = False
         header = 0
-        for number, line in enumerate(self.lines, start=1):
-            opens_or_closes = line.count("'''") % 2 or line.count('"""') % 2
-            if in_string:
-                in_string = not opens_or_closes
-                continue
-            match = self._HEADER.match(line)
+        number, start, size = 1, 0, len(text)
+        while start <= size:
+            end = text.find("\n", start)
+            end = size if end < 0 else end
+            line = text[start:end]
+            match = self._HEADER.match(line) if "[" in line else None
             if match:
                 header = number
                 self._tables.setdefault(match.group(2), number)
                 if match.group(1) == "[[":
                     self._items.setdefault(match.group(2), []).append(number)
-            else:
-                key = self._KEY.match(line)
-                if key:
-                    self._keys.setdefault(header, {}).setdefault(key.group(1), number)
-            in_string = bool(opens_or_closes)
+            elif "=" in line and (key := self._KEY.match(line)):
+                self._keys.setdefault(header, {}).setdefault(key.group(1), number)
+            # A line with an odd number of ''' (or """) opens a multi-line string: skip to
+            # the line that closes it in one step, counting the lines in between.
+            quote = next((q for q in ("'''", '"""') if q in line and line.count(q) % 2), None)
+            if quote:
+                close = text.find(quote, end)
+                if close < 0:
+                    break
+                number += text.count("\n", start, close)
+                end = text.find("\n", close)
+                end = size if end < 0 else end
+            start, number = end + 1, number + 1
 
     def table(self, name: str) -> int | None:
         return self._tables.get(name)

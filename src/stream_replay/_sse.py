@@ -6,8 +6,11 @@ raw bytes (the blank line that ends an event stays with it) and parsed only to b
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 __all__ = ["BOM", "EventSplitter", "SSEField", "parse_event", "split_events"]
 
@@ -19,8 +22,7 @@ _LINE_ENDS = (b"\r\n", b"\n", b"\r")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-@dataclass(frozen=True)
-class SSEField:
+class SSEField(NamedTuple):
     """One `name: value` line of an event (comments have the name "")."""
 
     name: str
@@ -98,9 +100,15 @@ def split_events(body: bytes) -> list[bytes]:
 def parse_event(raw: str) -> list[SSEField]:
     """The fields of one event, in order, following the SSE parsing rules (WHATWG HTML 9.2.6)."""
     fields: list[SSEField] = []
-    number = 0  # LFs so far: a lone CR ends an SSE line, not a line of the file
-    for line, end in zip(_LINE_BREAK.split(raw), [*_LINE_BREAK.findall(raw), ""], strict=True):
-        here, number = number, number + end.count("\n")
+    lines: Iterable[tuple[int, str]]
+    if "\r" in raw:
+        # A lone CR ends an SSE line but not a line of a file: number lines by LFs seen.
+        ends = [*_LINE_BREAK.findall(raw), ""]
+        numbers = [0, *itertools.accumulate(end.count("\n") for end in ends)]
+        lines = zip(numbers, _LINE_BREAK.split(raw), strict=False)
+    else:
+        lines = enumerate(raw.split("\n"))
+    for here, line in lines:
         if not line:
             continue
         name, colon, value = line.partition(":")
