@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import httpx
 from starlette.applications import Starlette
@@ -97,6 +97,15 @@ class RecordingProxy(ThreadedServer):
 
     def __init__(self, upstream: str, *, max_events: int = MAX_EVENTS) -> None:
         self.upstream = upstream.rstrip("/")
+        # Credentials in the URL (user:password@) go as basic auth where the client sends
+        # none of its own; the URL the proxy forwards to, prints and records has none.
+        parts = urlsplit(self.upstream)
+        self._base = without_credentials(self.upstream).rstrip("/")
+        self._basic_auth = (
+            httpx.BasicAuth(unquote(parts.username or ""), unquote(parts.password or ""))
+            if parts.username or parts.password
+            else None
+        )
         self.max_events = max_events
         self.exchanges: list[Exchange] = []  # only the server's event loop appends
         self.keys: set[str] = set()  # the credentials forwarded: searched for, never written
@@ -131,14 +140,15 @@ class RecordingProxy(ThreadedServer):
             self.keys |= {value, value.removeprefix("Bearer ").strip()} - {""}
         outgoing = self._client.build_request(
             request.method,
-            self.upstream + path,
+            self._base + path,
             headers=[*headers, ("accept-encoding", "identity")],
             content=raw,
         )
+        auth = None if "authorization" in request.headers else self._basic_auth
         try:
-            upstream = await self._client.send(outgoing, stream=True)
+            upstream = await self._client.send(outgoing, stream=True, auth=auth)
         except httpx.HTTPError as error:
-            where = without_credentials(self.upstream + path)
+            where = self._base + request.url.path
             message = f"recording proxy: {request.method} {where} failed: {type(error).__name__}"
             print(message, file=sys.stderr, flush=True)
             return PlainTextResponse(message + "\n", 502)
