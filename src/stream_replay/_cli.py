@@ -145,8 +145,9 @@ structure; 3: drift, printed as a structural diff; 1: an error.
 
 
 def _one_line(error: BaseException) -> str:
-    if isinstance(error, OSError) and error.strerror and getattr(error, "filename", None):
-        return f"{error.filename}: {error.strerror}"
+    if isinstance(error, OSError) and error.strerror:
+        filename = getattr(error, "filename", None)
+        return f"{filename}: {error.strerror}" if filename else error.strerror
     return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
