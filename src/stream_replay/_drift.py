@@ -113,7 +113,11 @@ def drift(stored: Recording, new: Recording) -> list[str]:
     if before.sequence != after.sequence:
         lines.append("events (- stored, + new; a run of one kind shown once, pings left out):")
         diff = difflib.unified_diff(before.sequence, after.sequence, lineterm="", n=1)
-        lines += [f"  {line[0]} {line[1:]}" for line in list(diff)[2:] if line[:1] in "-+ "]
+        for number, line in enumerate(list(diff)[2:]):  # without the ---/+++ header
+            if not line.startswith("@@"):
+                lines.append(f"  {line[0]} {line[1:]}")
+            elif number:  # between two parts of the sequence: the unchanged part left out
+                lines.append("  ...")
     for kind in sorted(set(before.fields) & set(after.fields)):
         if before.fields[kind] != after.fields[kind]:
             lines.append(f"fields of {kind}: {_changes(before.fields[kind], after.fields[kind])}")
