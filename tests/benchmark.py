@@ -130,20 +130,23 @@ def recording_text(events: int) -> str:
 
 
 def load_time(events: int) -> str:
+    """Wall time and CPU time (the second is steadier on a busy machine); best of three."""
     text = recording_text(events)
-    result: list[float] = []
+    result: list[tuple[float, float]] = []
 
     def load() -> None:
-        start = time.monotonic()
-        parse_recording(text, "recordings/big.toml")
-        result.append(time.monotonic() - start)
+        for _ in range(3):
+            wall, cpu = time.monotonic(), time.process_time()
+            parse_recording(text, "recordings/big.toml")
+            result.append((time.monotonic() - wall, time.process_time() - cpu))
 
     worker = threading.Thread(target=load, daemon=True)
     worker.start()
     worker.join(LIMIT)
     if not result:
         return f"not done within {LIMIT:.0f} s"
-    return f"{result[0]:7.2f} s"
+    wall, cpu = min(result)
+    return f"{wall:7.2f} s ({cpu:.2f} s of CPU)"
 
 
 def mismatch_work(size: int) -> str:

@@ -55,6 +55,8 @@ EVENT_STREAM = "text/event-stream"
 _Fail = Callable[[int | None, str], RecordingError]
 SSE_FIELD_NAMES = frozenset({"event", "data", "id", "retry", ""})
 _BLANK_LINES = frozenset({b"\n", b"\r\n", b"\r"})
+# Most events: one `event:` line, one `data:` line, a blank line, all ending in LF.
+_SIMPLE_EVENT = re.compile(r"event: ?([^\r\n]*)\ndata: ?([^\r\n]*)\n\n")
 
 
 @dataclass(frozen=True)
@@ -394,16 +396,19 @@ def _event(
     def fail(offset: int, reason: str) -> RecordingError:
         return RecordingError(path, _offset(first_line, 1 if one_line else offset + 1), reason)
 
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise fail(0, f"not UTF-8: {error}") from None
+    simple = _SIMPLE_EVENT.fullmatch(text)
+    if simple:  # the common shape, `event: NAME` and one `data:` line: no need to parse lines
+        return _event_data(raw, at, simple.group(1), [simple.group(2)], first_line, 1, fail)
     lines = raw.splitlines(keepends=True)
     if any(line in _BLANK_LINES for line in lines[:-1]):  # a blank line before the end
         pieces = split_events(raw)
         raise fail(0, f"holds {len(pieces)} events; give each its own [[events]] table")
     if not last and lines[-1] not in _BLANK_LINES:
         raise fail(0, "an event must end with a blank line (only the last may omit it)")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise fail(0, f"not UTF-8: {error}") from None
     if first:
         text = text.removeprefix(BOM)
     fields = parse_event(text)
@@ -422,6 +427,19 @@ def _event(
         if name is not None:
             raise fail(0, f"event {name!r} has no data: line")
         return RecordedEvent(at, raw, None, None, first_line or 0)
+    return _event_data(raw, at, name, data_lines, first_line, data_line, fail)
+
+
+def _event_data(
+    raw: bytes,
+    at: float,
+    name: str | None,
+    data_lines: list[str],
+    first_line: int | None,
+    data_line: int,
+    fail: Callable[[int, str], RecordingError],
+) -> RecordedEvent:
+    """The event, once its `data:` lines are known: their JSON must repeat the event's name."""
     try:
         data = json.loads("\n".join(data_lines))
     except json.JSONDecodeError as error:
@@ -472,35 +490,41 @@ class _Locator:
     _KEY = re.compile(r"\s*\"?([A-Za-z0-9_-]+)\"?\s*=")
 
     def __init__(self, text: str) -> None:
-        self.lines = text.split("\n")
         self._tables: dict[str, int] = {}  # first header line of each table name
         self._items: dict[str, list[int]] = {}  # header lines of each array of tables
-        self._keys: dict[int, dict[str, int]] = {}  # header line -> key -> its line
-        header = 0
+        self._keys: dict[int, dict[str, int]] = {0: {}}  # header line -> key -> its line
+        self._opening: set[int] = set()  # lines whose value opens a multi-line string
+        keys = self._keys[0]
+        header_match, key_match = self._HEADER.match, self._KEY.match
         number, start, size = 1, 0, len(text)
         while start <= size:
             end = text.find("\n", start)
-            end = size if end < 0 else end
+            if end < 0:
+                end = size
             line = text[start:end]
-            match = self._HEADER.match(line) if "[" in line else None
-            if match:
-                header = number
-                self._tables.setdefault(match.group(2), number)
-                if match.group(1) == "[[":
-                    self._items.setdefault(match.group(2), []).append(number)
-            elif "=" in line and (key := self._KEY.match(line)):
-                self._keys.setdefault(header, {}).setdefault(key.group(1), number)
+            if "[" in line and (header := header_match(line)):
+                keys = self._keys.setdefault(number, {})
+                self._tables.setdefault(header.group(2), number)
+                if header.group(1) == "[[":
+                    self._items.setdefault(header.group(2), []).append(number)
+            elif "=" in line and (key := key_match(line)):
+                keys.setdefault(key.group(1), number)
             # A line with an odd number of ''' (or """) opens a multi-line string: skip to
             # the line that closes it in one step, counting the lines in between.
-            quote = next((q for q in ("'''", '"""') if q in line and line.count(q) % 2), None)
-            if quote:
-                close = text.find(quote, end)
-                if close < 0:
-                    break
-                number += text.count("\n", start, close)
-                end = text.find("\n", close)
-                end = size if end < 0 else end
-            start, number = end + 1, number + 1
+            if "'''" in line and line.count("'''") % 2:
+                quote = "'''"
+            elif '"""' in line and line.count('"""') % 2:
+                quote = '"""'
+            else:
+                start, number = end + 1, number + 1
+                continue
+            self._opening.add(number)
+            close = text.find(quote, end)
+            if close < 0:
+                break
+            number += text.count("\n", start, close) + 1
+            end = text.find("\n", close)
+            start = size + 1 if end < 0 else end + 1
 
     def table(self, name: str) -> int | None:
         return self._tables.get(name)
@@ -519,9 +543,7 @@ class _Locator:
 
     def content_start(self, key_line: int | None) -> int | None:
         """The line a string value's text starts on (TOML drops the newline after ''')."""
-        if key_line and self.lines[key_line - 1].rstrip().endswith(("'''", '"""')):
-            return key_line + 1
-        return key_line
+        return key_line + 1 if key_line in self._opening else key_line
 
 
 # --------------------------------------------------------------------------- writing
