@@ -53,7 +53,7 @@ from ._recording import (
     sse_events,
 )
 from ._secrets import SecretFinder, without_credentials
-from ._server import MAX_REQUEST_BYTES
+from ._server import MAX_REQUEST_BYTES, TOO_LARGE_MESSAGE, api_error
 from ._snippets import find_project_root, snippet_command, snippet_key
 from ._sse import EventSplitter
 
@@ -125,10 +125,11 @@ class RecordingProxy(ThreadedServer):
         started = time.monotonic()
         try:
             raw = await read_body(request, limit=MAX_REQUEST_BYTES, timeout=BODY_TIMEOUT)
-        except BodyTooLarge:
-            return PlainTextResponse("request body over the API's 32 MB limit\n", 413)
+        except BodyTooLarge:  # the API would refuse it the same way, unread
+            return api_error(413, "request_too_large", TOO_LARGE_MESSAGE, "req_proxy")
         except (BodyTimeout, ClientGone):
-            return PlainTextResponse("request body did not arrive\n", 408)
+            message = "The request body did not arrive."
+            return api_error(408, "invalid_request_error", message, "req_proxy")
         path = request_path(request)
         headers = [
             (name, value)
