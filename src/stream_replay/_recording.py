@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import gc
 import json
 import math
 import re
@@ -139,7 +140,18 @@ def load_recording(path: Path | str, *, name: Path | str | None = None) -> Recor
 
 
 def parse_recording(text: str, path: Path | str = "<recording>") -> Recording:
-    path = Path(path)
+    # A long recording makes a great many small objects, none of them in a cycle: the cyclic
+    # garbage collector would rescan them all again and again while they are made.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse(text, Path(path))
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse(text: str, path: Path) -> Recording:
     text = text.removeprefix(BOM)  # a byte-order mark is not part of the text
     finder = SecretFinder()
     secret = finder.search_lines(text)
