@@ -174,7 +174,6 @@ def test_drift_live_rerecords_each_snippet_and_compares(tmp_path: Path) -> None:
     project = tmp_path / "project"
     for name in ("snippets", "recordings"):
         shutil.copytree(ROOT / name, project / name)
-    shutil.copy(ROOT / "dev.py", project)
     snippets = ["snippets/first_stream/text_stream.py", "snippets/first_stream/raw_events.py"]
     recordings = [
         load_recording(ROOT / "recordings/first_stream" / f"{n}.toml")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import runpy
 import shutil
 import subprocess
 import sys
@@ -44,22 +45,27 @@ def test_every_command_on_the_page_is_run_by_a_test() -> None:
     assert set(page_commands()) == COMMANDS
 
 
+# dev.py's own words for the tool's commands: `python3 dev.py record ...` runs
+# `python -m stream_replay record ...` once the environment exists (dev.py sets it up first).
+DEV_COMMANDS: dict[str, str] = runpy.run_path(str(ROOT / "dev.py"))["REPLAY_COMMANDS"]
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the project that runs `python3 dev.py` with this checkout's environment."""
+    """A copy of the project's snippets and recordings, so recording changes no real file."""
     copy = tmp_path / "project"
     for name in ("snippets", "recordings"):
         shutil.copytree(ROOT / name, copy / name)
-    for name in ("dev.py", "requirements.lock"):
-        shutil.copy(ROOT / name, copy / name)
-    (copy / ".venv").symlink_to(ROOT / ".venv")
     return copy
 
 
 def typed(command: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """A command as a reader types it, after `export ANTHROPIC_API_KEY=...`."""
+    """A command as a reader types it (after `export ANTHROPIC_API_KEY=...`), run as dev.py
+    runs it, in this environment: a copy never builds or touches an environment of its own."""
+    python, script, action, *arguments = command.split()
+    assert (python, script) == ("python3", "dev.py")
     return subprocess.run(
-        [sys.executable, *command.split()[1:]],
+        [sys.executable, "-m", "stream_replay", DEV_COMMANDS[action], *arguments],
         cwd=cwd,
         env=subprocess_env(**env),
         capture_output=True,
