@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+
+from stream_replay import ReplayServer, load_recordings_for, parse_fault
 
 from .project import ROOT, output_file, subprocess_env
 
@@ -91,3 +98,102 @@ def test_a_bad_fault_spec_is_refused_with_the_list() -> None:
     assert result.returncode == 2
     assert "not a fault: 'x'" in result.stderr
     assert "cut-mid:N" in result.stderr
+
+
+# --------------------------------------------------------------------------- hostile input
+
+
+def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    """The error a command printed: one line, no traceback."""
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_a_busy_port_is_one_line() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run(sys.executable, "-m", "stream_replay", "serve", "--port", str(port))
+    assert result.returncode == 1
+    assert one_line_error(result) == (
+        f"stream-replay: port {port} on 127.0.0.1 is in use; choose another with --port"
+    )
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("no/such/recordings", "no/such/recordings: no such file or folder"),
+        ("docs", "docs: no recordings (.toml) or SSE bodies (.sse)"),
+        ("README.md", "README.md: not a recording (.toml) or an SSE body (.sse)"),
+    ],
+)
+def test_check_refuses_what_it_cannot_check(target: str, message: str) -> None:
+    result = run(sys.executable, "dev.py", "check", target)
+    assert result.returncode == 1
+    assert one_line_error(result) == f"stream-replay: {message}"
+    assert "checked" not in result.stdout
+
+
+def test_check_passes_the_real_api_streams_when_present() -> None:
+    shared = ROOT.parent / "shared" / "real-streams"
+    if not shared.is_dir():
+        pytest.skip("the reference streams are not beside this clone")
+    result = run(sys.executable, "dev.py", "check", str(shared), "recordings")
+    assert result.returncode == 0, result.stderr
+    assert "all well-formed" in result.stdout
+
+
+@pytest.mark.parametrize("speed", ["nan", "inf", "-1", "fast"])
+def test_a_speed_must_be_a_finite_number(speed: str) -> None:
+    result = run(sys.executable, "-m", "stream_replay", "run", str(TEXT_STREAM), "--speed", speed)
+    assert result.returncode == 2
+    assert "--speed" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_run_help_lists_the_faults_it_promises() -> None:
+    result = run(sys.executable, "-m", "stream_replay", "run", "--help")
+    assert "see the list below" in " ".join(result.stdout.split())
+    for spec in ("cut:N", "cut-mid:N", "stall:N:T", "http:STATUS[:RETRY_AFTER]"):
+        assert spec in result.stdout
+
+
+def test_a_fault_out_of_range_is_refused_from_the_command_line() -> None:
+    result = run(
+        sys.executable, "-m", "stream_replay", "run", str(TEXT_STREAM), "--fault", "drip:0:1"
+    )
+    assert result.returncode == 2
+    assert "B (bytes a time) must be a whole number, 1 or more" in result.stderr
+
+
+def test_ctrl_c_during_a_recording_is_one_line(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "snippets", project / "snippets")
+    shutil.copytree(ROOT / "recordings", project / "recordings")
+    before = (project / "recordings/first_stream/text_stream.toml").read_bytes()
+    recordings = list(load_recordings_for(ROOT / TEXT_STREAM, ROOT))
+    with ReplayServer(recordings, speed=0, faults=[parse_fault("stall:3:30")]) as upstream:
+        recorder = subprocess.Popen(
+            [sys.executable, "-m", "stream_replay", "record", str(TEXT_STREAM), "--overwrite"],
+            cwd=project,
+            env=subprocess_env(ANTHROPIC_API_KEY="k", ANTHROPIC_BASE_URL=upstream.url),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # its own process group, as a terminal's foreground job
+        )
+        deadline = time.monotonic() + 20
+        while not upstream.served and time.monotonic() < deadline:
+            time.sleep(0.05)  # until the snippet's request is under way (then stalled)
+        os.killpg(recorder.pid, signal.SIGINT)  # what Ctrl-C does
+        _, stderr = recorder.communicate(timeout=30)
+    assert recorder.returncode == 130
+    assert "Traceback" not in stderr
+    assert stderr.strip().splitlines()[-1] == (
+        "stream-replay: interrupted; no recording was changed"
+    )
+    assert (project / "recordings/first_stream/text_stream.toml").read_bytes() == before

@@ -6,7 +6,7 @@ import itertools
 import json
 import socket
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import anthropic
 import h11
@@ -265,3 +265,72 @@ def test_every_fault_is_documented_for_readers() -> None:
     specs = [line.split()[0] for line in FAULT_SPECS.splitlines() if not line.startswith("Add")]
     assert len(specs) == 9
     assert [spec for spec in specs if f"| `{spec}` |" not in page] == []
+
+
+@pytest.mark.parametrize(
+    ("spec", "reason"),
+    [
+        ("drip:0:1", "B (bytes a time) must be a whole number, 1 or more"),
+        ("drip:4:nan", "T (the interval) must be a finite number"),
+        ("rechunk:5:0", "MAX (the largest chunk) must be a whole number, 1 or more"),
+        ("rechunk:-5", "SEED must be a whole number, 0 or more"),
+        ("http:999", "STATUS must be an HTTP error status, 400 to 599"),
+        ("http:0", "STATUS must be an HTTP error status, 400 to 599"),
+        ("http:200", "STATUS must be an HTTP error status, 400 to 599"),
+        ("http:429:-1", "RETRY_AFTER must be a finite number"),
+        ("http:429:inf", "RETRY_AFTER must be a finite number"),
+        ("cut:-1", "N (events before the cut) must be a whole number, 0 or more"),
+        ("cut-mid:-2", "N (events before the cut) must be a whole number, 0 or more"),
+        ("stall:0:1", "N (the event it stalls, counted from 1)"),
+        ("stall:2:inf", "T (the stall) must be a finite number"),
+        ("error:-1", "N (events before the error)"),
+        ("error:2:Not A Type", "TYPE must be an error type"),
+        ("malformed:-1", "N (events before it)"),
+        ("cut:3@0", "@K (the request it applies to, counted from 1)"),
+        ("cut:3@-1", "@K (the request it applies to, counted from 1)"),
+    ],
+)
+def test_a_fault_out_of_range_is_refused_with_the_reason_and_the_grammar(
+    spec: str, reason: str
+) -> None:
+    with pytest.raises(ValueError, match=r"not a fault: .*\n.*cut:N") as refused:
+        parse_fault(spec)
+    assert reason in str(refused.value).splitlines()[0]
+
+
+def test_every_spec_the_parser_accepts_gives_a_working_plan() -> None:
+    # The smallest values each fault accepts still plan a response without an error.
+    specs = [
+        "cut:0",
+        "cut-mid:0",
+        "stall:1:0",
+        "drip:1:0",
+        "error:0",
+        "malformed:0",
+        "unknown:0",
+        "rechunk:0:1",
+        "http:400:0",
+        "cut:1@1",
+    ]
+    for spec in specs:
+        plan = plan_response(RECORDING.response.events, [parse_fault(spec)])
+        assert plan.steps or plan.http_error or plan.cut, spec
+
+
+def test_a_recorded_cut_is_replayed_as_a_cut() -> None:
+    cut = replace(RECORDING, response=replace(RECORDING.response, cut=True))
+    with ReplayServer([cut], speed=0) as server:
+        host, port = server.url.removeprefix("http://").split(":")
+        payload = json.dumps(RECORDING.request.body).encode()
+        request = (
+            f"POST /v1/messages HTTP/1.1\r\nhost: {host}\r\ncontent-length: {len(payload)}\r\n"
+            + "".join(f"{k}: {v}\r\n" for k, v in HEADERS.items())
+            + "\r\n"
+        ).encode() + payload
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall(request)
+            received = b""
+            while chunk := sock.recv(65536):
+                received += chunk
+    assert all(event in received for event in EVENTS)
+    assert not received.endswith(b"0\r\n\r\n"), "the body ended properly: not a cut"

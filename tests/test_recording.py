@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import os
+import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -200,3 +203,187 @@ def test_the_error_shown_on_the_format_page_is_what_loading_says() -> None:
     with pytest.raises(RecordingError) as caught:
         parse_recording(broken, "recordings/first_stream/raw_events.toml")
     assert f"\n{caught.value}\n" in (DOCS_DIR / "recordings.md").read_text()
+
+
+# --------------------------------------------------------------------------- hostile input
+
+
+def many_events(count: int, broken_at: int | None = None) -> str:
+    """The sample recording with `count` text deltas; the `broken_at`th has invalid JSON."""
+    text = SAMPLE.read_text()
+    head = text[: text.index("[[events]]")]
+    tables = []
+    for number in range(count):
+        data = '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"w"}}'
+        if number == broken_at:
+            data = data[:-1]
+        tables.append(
+            f"[[events]]\nat = {1 + number / 1000:.3f}\nsse = '''\n"
+            f"event: content_block_delta\ndata: {data}\n\n'''\n\n"
+        )
+    return head + "".join(tables)
+
+
+def fastest_load(text: str) -> float:
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        parse_recording(text, NAME)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def test_loading_is_linear_in_the_number_of_events() -> None:
+    # Eight times the events: about eight times the work (a quadratic loader: sixty-four).
+    small, large = fastest_load(many_events(1_000)), fastest_load(many_events(8_000))
+    assert large / small < 24, f"1,000 events: {small:.3f} s; 8,000 events: {large:.3f} s"
+
+
+def test_an_error_deep_in_a_large_recording_names_its_exact_line() -> None:
+    broken = many_events(5_000, broken_at=4_321)
+    error = refusal(broken)
+    data_lines = [n for n, line in enumerate(broken.split("\n"), 1) if line.startswith("data:")]
+    assert error.line == data_lines[4_321]
+    assert "data is not valid JSON" in error.reason
+
+
+BOM = "\ufeff"
+PING = 'event: ping\ndata: {"type": "ping"}\n\n'
+STOP = 'event: message_stop\ndata: {"type":"message_stop"}\n\n'
+
+
+def test_a_leading_byte_order_mark_is_allowed_as_the_sse_standard_strips_it(
+    tmp_path: Path,
+) -> None:
+    body = (BOM + PING + STOP).encode()
+    sse = tmp_path / "bom.sse"
+    sse.write_bytes(body)
+    events = load_sse_body(sse)
+    assert [event.name for event in events] == ["ping", "message_stop"]
+    assert b"".join(event.raw for event in events) == body  # kept, byte for byte
+    recording = tmp_path / "bom.toml"
+    recording.write_text(BOM + SAMPLE.read_text(), encoding="utf-8")
+    assert load_recording(recording).request == load_recording(SAMPLE).request
+
+
+def test_a_byte_order_mark_after_the_start_is_still_refused(tmp_path: Path) -> None:
+    sse = tmp_path / "late-bom.sse"
+    sse.write_bytes((PING + BOM + STOP).encode())
+    with pytest.raises(RecordingError, match=r"late-bom\.sse:4: unknown SSE field"):
+        load_sse_body(sse)
+
+
+@pytest.mark.parametrize("ending", ["\n\r\n", "\r\r\n", "\r\n\n", "\n\r", "\r\n\r"])
+def test_an_event_ending_in_mixed_line_breaks_is_accepted(ending: str, tmp_path: Path) -> None:
+    first = 'event: ping\ndata: {"type": "ping"}' + ending
+    body = (first + STOP).encode()
+    sse = tmp_path / "mixed.sse"
+    sse.write_bytes(body)
+    events = load_sse_body(sse)
+    assert [event.raw for event in events] == [first.encode(), STOP.encode()]
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_line_numbers_count_only_line_feeds(separator: str) -> None:
+    text = SAMPLE.read_text().replace(
+        "Say hello in French", f"Say{separator}hello{separator}in French"
+    )
+    broken = text.replace('"text":"Bonjour"}}', '"text":"Bonjour"}', 1)
+    assert str(refusal(broken)).startswith(f"{NAME}:59: data is not valid JSON")
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "+inf", "-0.5"])
+def test_an_offset_must_be_a_finite_number(value: str) -> None:
+    broken = SAMPLE.read_text().replace("at = 0.671", f"at = {value}")
+    error = refusal(broken)
+    assert "at must be a finite number of seconds" in error.reason
+    assert error.line == line_of(broken, f"at = {value}")
+
+
+DEEP = 100_000
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [
+        (
+            '{"type":"message_stop"}',
+            '{"type":"message_stop","x":' + "[" * DEEP + "]" * DEEP + "}",
+            "data is JSON nested too deeply",
+        ),
+        (
+            '"stream": true',
+            '"stream": ' + "[" * DEEP + "]" * DEEP,
+            "body is JSON nested too deeply",
+        ),
+        (
+            'source = "constructed"',
+            'source = "constructed"\nx = ' + "[" * DEEP + "]" * DEEP,
+            "nested too deeply",
+        ),
+    ],
+    ids=["event-data", "request-body", "toml"],
+)
+def test_deeply_nested_input_is_refused_not_a_crash(old: str, new: str, reason: str) -> None:
+    broken = SAMPLE.read_text().replace(old, new, 1)
+    assert reason in refusal(broken).reason
+
+
+FAKE_KEY = "sk-ant-api03-" + "Zq7" * 12
+DELTA = (
+    "[[events]]\nat = 0.4\nsse = '''\nevent: content_block_delta\n"
+    'data: {{"type":"content_block_delta","index":0,'
+    '"delta":{{"type":"text_delta","text":"{}"}}}}\n\n'
+    "'''\n\n"
+)
+
+
+def with_deltas(*texts: str) -> str:
+    text = SAMPLE.read_text()
+    return text[: text.index("[[events]]")] + "".join(DELTA.format(piece) for piece in texts)
+
+
+@pytest.mark.parametrize(
+    "pieces",
+    [
+        ("Your key: " + FAKE_KEY[:10], FAKE_KEY[10:] + "."),
+        ("a", "b", "The key is " + FAKE_KEY),
+        ("encoded: " + base64.b64encode(FAKE_KEY.encode()).decode(),),
+        ("encoded: x" + base64.urlsafe_b64encode(b"!" + FAKE_KEY.encode()).decode(),),
+        ("quoted: " + "".join(f"%{b:02X}" for b in FAKE_KEY.encode()),),
+        ("quoted: " + quote("sk-ant-api03-", safe="") + FAKE_KEY[13:],),
+        ("hex: " + FAKE_KEY.encode().hex(),),
+        ("escaped: \\u0073k-ant-api03-" + FAKE_KEY[13:],),
+    ],
+    ids=[
+        "split-in-two",
+        "whole",
+        "base64",
+        "urlsafe-base64-shifted",
+        "percent-encoded",
+        "half-percent-encoded",
+        "hex",
+        "json-escaped",
+    ],
+)
+def test_a_key_in_pieces_or_in_an_encoding_is_refused(pieces: tuple[str, ...]) -> None:
+    text = with_deltas(*pieces)
+    error = refusal(text)
+    assert "looks like" in error.reason
+    assert "API key" in error.reason
+    assert error.line is not None
+    assert line_of(text, "[[events]]") <= error.line <= text.count("\n")
+
+
+def test_text_about_keys_is_not_a_key() -> None:
+    text = with_deltas("Keys start with sk-ant-", " and are secret; base64 is c2st.")
+    assert len(parse_recording(text, NAME).response.events) == 2
+
+
+def test_a_recorded_cut_reads_back() -> None:
+    text = SAMPLE.read_text().replace("[response]\n", "[response]\ncut = true\n")
+    recording = parse_recording(text, NAME)
+    assert recording.response.cut
+    assert parse_recording(dump_recording(recording), NAME) == recording
+    assert "cut = true" in dump_recording(recording)
+    assert not load_recording(SAMPLE).response.cut

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from pathlib import Path
@@ -226,3 +227,162 @@ def test_a_client_that_goes_away_is_counted() -> None:
         finished = post(server).content  # a client that reads to the end is not counted
     assert server.abandoned == 1
     assert finished == recording.sse_body
+
+
+# --------------------------------------------------------------------------- hostile input
+
+
+def ticking(seconds: float, body: dict[str, Any]) -> Recording:
+    """A stream of pings, one every 20 ms for `seconds`, answering `body`."""
+    return stream_of(*[(0.02 * n, "ping") for n in range(int(seconds / 0.02))], body=body)
+
+
+def test_a_mismatch_on_a_large_body_does_not_hold_up_other_streams() -> None:
+    tick_body = {**BODY, "max_tokens": 1}
+    big = {**BODY, "messages": [{"role": "user", "content": "many words " * 200_000}]}
+    gaps: list[float] = []
+    answered = threading.Event()
+
+    def watch(server: ReplayServer) -> None:
+        with httpx.stream(
+            "POST", f"{server.url}/v1/messages", json=tick_body, headers=HEADERS, timeout=60
+        ) as response:
+            last = time.monotonic()
+            for _ in response.iter_raw():
+                now = time.monotonic()
+                gaps.append(now - last)
+                last = now
+                if answered.is_set():
+                    break
+
+    with ReplayServer([SAMPLE, ticking(60, tick_body)], speed=1) as server:
+        watcher = threading.Thread(target=watch, args=(server,))
+        watcher.start()
+        time.sleep(0.3)
+        start = time.monotonic()
+        response = post(server, body=big, headers={**HEADERS, **SAMPLE.request.headers})
+        took = time.monotonic() - start
+        time.sleep(0.2)
+        answered.set()
+        watcher.join(timeout=30)
+    assert response.status_code == 400
+    assert "The closest is" in response.json()["error"]["message"]
+    # Generous bounds (a loaded machine passes them); the old server held every stream for
+    # the whole time it took to compare 2 MB character by character (15 s and more).
+    assert took < 10, f"the mismatch took {took:.1f} s"
+    assert len(gaps) > 10
+    assert max(gaps) < 3, f"another stream paused {max(gaps):.1f} s"
+
+
+def test_a_mismatch_message_stays_short_however_large_the_body() -> None:
+    big = {**BODY, "messages": [{"role": "user", "content": "x" * 1_000_000}], "extra": 1}
+    with ReplayServer([stream_of((0, "message_stop"))], speed=0) as server:
+        response = post(server, body=big)
+    message = response.json()["error"]["message"]
+    assert len(message) < 5_000
+    assert "more characters)" in message
+    assert '+  "extra": 1,' in message
+
+
+def test_a_body_over_the_apis_limit_gets_its_413_unread() -> None:
+    head = b"POST /v1/messages HTTP/1.1\r\nhost: x\r\nx-api-key: k\r\n"
+    head += b"anthropic-version: 2026-10-21\r\ncontent-length: %d\r\n\r\n" % (40 * 1024 * 1024)
+    with ReplayServer([stream_of((0, "message_stop"))], speed=0) as server:
+        declared = raw_exchange(server, head + b"{}")  # answered, and closed, unread
+        streamed = httpx.post(
+            f"{server.url}/v1/messages",
+            content=iter([b" " * (1024 * 1024)] * 33),  # chunked: no length said up front
+            headers=HEADERS,
+        )
+        after = post(server)
+    assert declared.startswith(b"HTTP/1.1 413 ")
+    assert b'"request_too_large"' in declared
+    assert streamed.status_code == 413
+    assert streamed.json()["error"]["type"] == "request_too_large"
+    assert after.status_code == 200
+
+
+def test_deeply_nested_json_is_an_api_error_not_a_crash() -> None:
+    with ReplayServer([stream_of((0, "message_stop"))], speed=0) as server:
+        response = httpx.post(
+            f"{server.url}/v1/messages", content=b"[" * 100_000 + b"]" * 100_000, headers=HEADERS
+        )
+        after = post(server)
+    assert response.status_code == 400
+    assert response.json()["error"]["type"] == "invalid_request_error"
+    assert after.status_code == 200
+
+
+def with_beta(beta: str | None) -> Recording:
+    recording = stream_of((0, "message_stop"))
+    headers = {"anthropic-version": "2026-10-21"} | ({"anthropic-beta": beta} if beta else {})
+    request = RecordedRequest("POST", "/v1/messages", headers, BODY)
+    return Recording(recording.path, recording.provenance, request, recording.response)
+
+
+@pytest.mark.parametrize(
+    ("recorded", "sent", "status"),
+    [
+        (None, None, 200),
+        (None, "fine-grained-tool-streaming-2025-05-14", 400),
+        ("a-2026-01-01", None, 400),
+        ("a-2026-01-01", "a-2026-01-01", 200),
+        ("a-2026-01-01,b-2026-02-02", "b-2026-02-02, a-2026-01-01", 200),
+        ("a-2026-01-01", "a-2026-01-01,b-2026-02-02", 400),
+    ],
+)
+def test_a_beta_header_must_match_even_when_the_recording_names_none(
+    recorded: str | None, sent: str | None, status: int
+) -> None:
+    headers = HEADERS | ({"anthropic-beta": sent} if sent else {})
+    with ReplayServer([with_beta(recorded)], speed=0) as server:
+        response = post(server, headers=headers)
+    assert response.status_code == status
+    if status == 400 and sent and not recorded:
+        assert f"+anthropic-beta: {sent}" in response.json()["error"]["message"]
+
+
+def raw_exchange(server: ReplayServer, data: bytes, *, close_early: bool = False) -> bytes:
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=15) as sock:
+        sock.sendall(data)
+        if close_early:
+            return b""
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+        return received
+
+
+def test_a_connection_that_never_sends_its_headers_is_closed() -> None:
+    with ReplayServer([SAMPLE], speed=0, header_timeout=0.5) as server:
+        start = time.monotonic()
+        received = raw_exchange(server, b"POST /v1/mess")  # then nothing more
+        waited = time.monotonic() - start
+    assert received == b""  # closed by the server, not held open (the socket waits 15 s)
+    assert waited >= 0.5
+
+
+def test_a_body_that_stops_coming_gets_a_408() -> None:
+    head = b"POST /v1/messages HTTP/1.1\r\nhost: x\r\nx-api-key: k\r\n"
+    head += b"anthropic-version: 2026-10-21\r\ncontent-length: 100\r\n\r\n"
+    with ReplayServer([SAMPLE], speed=0, body_timeout=0.5) as server:
+        received = raw_exchange(server, head + b'{"model": ')
+    assert received.startswith(b"HTTP/1.1 408 ")
+    assert b'"invalid_request_error"' in received
+
+
+def test_a_client_gone_mid_upload_is_one_line_not_a_traceback(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    head = b"POST /v1/messages HTTP/1.1\r\nhost: x\r\nx-api-key: k\r\n"
+    head += b"anthropic-version: 2026-10-21\r\ncontent-length: 1000\r\n\r\n"
+    with ReplayServer([SAMPLE], speed=0) as server:
+        capfd.readouterr()
+        raw_exchange(server, head + b'{"model": ', close_early=True)
+        time.sleep(0.5)
+        assert post(server, body=SAMPLE.request.body).status_code == 200
+    err = capfd.readouterr().err
+    assert "Traceback" not in err
+    assert "went away" in err
+    assert len(err.strip().splitlines()) == 1

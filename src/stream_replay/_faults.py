@@ -12,7 +12,9 @@ On the command line a fault is a spec such as `cut:3` or `http:529@1` (see `pars
 from __future__ import annotations
 
 import json
+import math
 import random
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -39,8 +41,24 @@ __all__ = [
 class _Fault:
     on_request: int | None = None  # only the Nth request the server answers (1-based); None: all
 
+    def __post_init__(self) -> None:
+        if self.on_request is not None:
+            _at_least(self.on_request, 1, "@K (the request it applies to, counted from 1)")
+
     def applies_to(self, request_number: int) -> bool:
         return self.on_request is None or self.on_request == request_number
+
+
+def _at_least(value: int, lowest: int, what: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
+        raise ValueError(f"{what} must be a whole number, {lowest} or more")
+
+
+def _seconds(value: float, what: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{what} must be a number of seconds")
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"{what} must be a finite number of seconds, 0 or more")
 
 
 @dataclass(frozen=True)
@@ -50,6 +68,10 @@ class CutAfter(_Fault):
     events: int
     mid_event: bool = False
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _at_least(self.events, 0, "N (events before the cut)")
+
 
 @dataclass(frozen=True)
 class StallBefore(_Fault):
@@ -58,6 +80,11 @@ class StallBefore(_Fault):
     event: int  # 1-based
     seconds: float
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _at_least(self.event, 1, "N (the event it stalls, counted from 1)")
+        _seconds(self.seconds, "T (the stall)")
+
 
 @dataclass(frozen=True)
 class Drip(_Fault):
@@ -65,6 +92,11 @@ class Drip(_Fault):
 
     size: int = 1
     interval: float = 0.01
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _at_least(self.size, 1, "B (bytes a time)")
+        _seconds(self.interval, "T (the interval)")
 
 
 @dataclass(frozen=True)
@@ -75,12 +107,22 @@ class ErrorEvent(_Fault):
     error_type: str = "overloaded_error"
     message: str = "Overloaded"
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _at_least(self.after, 0, "N (events before the error)")
+        if not _ERROR_TYPE.fullmatch(self.error_type):
+            raise ValueError("TYPE must be an error type such as overloaded_error")
+
 
 @dataclass(frozen=True)
 class MalformedData(_Fault):
     """After `after` events, send an event whose `data:` line is not valid JSON."""
 
     after: int
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _at_least(self.after, 0, "N (events before it)")
 
 
 @dataclass(frozen=True)
@@ -89,6 +131,12 @@ class UnknownEvent(_Fault):
 
     after: int
     name: str = "future_event"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _at_least(self.after, 0, "N (events before it)")
+        if not _ERROR_TYPE.fullmatch(self.name):
+            raise ValueError("the event name must be lower-case letters and underscores")
 
 
 @dataclass(frozen=True)
@@ -101,6 +149,11 @@ class Rechunk(_Fault):
     seed: int
     max_size: int = 8
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _at_least(self.seed, 0, "SEED")
+        _at_least(self.max_size, 1, "MAX (the largest chunk)")
+
 
 @dataclass(frozen=True)
 class HttpError(_Fault):
@@ -109,6 +162,15 @@ class HttpError(_Fault):
     status: int
     retry_after: float | None = None  # the retry-after header, in seconds
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if isinstance(self.status, bool) or self.status not in range(400, 600):
+            raise ValueError("STATUS must be an HTTP error status, 400 to 599")
+        if self.retry_after is not None:
+            _seconds(self.retry_after, "RETRY_AFTER")
+
+
+_ERROR_TYPE = re.compile(r"[a-z][a-z_]*")
 
 Fault = (
     CutAfter | StallBefore | Drip | ErrorEvent | MalformedData | UnknownEvent | Rechunk | HttpError
@@ -153,15 +215,21 @@ _ORDER = (ErrorEvent, MalformedData, UnknownEvent, CutAfter, StallBefore, Rechun
 
 
 def plan_response(
-    events: Sequence[RecordedEvent], faults: Sequence[Fault], request_number: int = 1
+    events: Sequence[RecordedEvent],
+    faults: Sequence[Fault],
+    request_number: int = 1,
+    *,
+    cut: bool = False,
 ) -> Plan:
-    """What to send for a recording's events under `faults`, for the Nth request."""
+    """What to send for a recording's events under `faults`, for the Nth request.
+
+    `cut`: the recording itself ends in a dropped connection (a recorded cut).
+    """
     active = [fault for fault in faults if fault.applies_to(request_number)]
     for fault in active:
         if isinstance(fault, HttpError):
             return Plan(http_error=fault)
     steps = [Step(event.at, event.raw) for event in events]
-    cut = False
     for kind in _ORDER:
         for fault in active:
             if isinstance(fault, kind):
@@ -242,15 +310,24 @@ Add @K to apply a fault to the Kth request only, e.g. http:529@1."""
 
 def parse_fault(spec: str) -> Fault:
     """A fault from its command-line spec; ValueError with the grammar when it is not one."""
-    text, _, request = spec.partition("@")
+    text, at, request = spec.partition("@")
     name, *args = text.split(":")
+    reason = ""
     try:
-        on_request = int(request) if request else None
+        on_request = int(request) if at else None
         fault = _build(name, args, on_request)
-    except (ValueError, IndexError, TypeError):
+    except ValueError as error:
+        fault = None
+        # A range error says what is wrong; int("x") and float("x") do not.
+        reason = (
+            ""
+            if str(error).startswith(("invalid literal", "could not convert"))
+            else (f" ({error})")
+        )
+    except (IndexError, TypeError):
         fault = None
     if fault is None:
-        raise ValueError(f"not a fault: {spec!r}. Faults:\n{FAULT_SPECS}")
+        raise ValueError(f"not a fault: {spec!r}{reason}. Faults:\n{FAULT_SPECS}")
     return fault
 
 

@@ -12,8 +12,11 @@ The page docs/recordings.md documents the format for readers.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import gc
 import json
+import math
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -22,7 +25,8 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from ._errors import RecordingError
-from ._sse import parse_event, split_events
+from ._secrets import KEY_PATTERN, SecretFinder, strings_in
+from ._sse import BOM, parse_event, split_events
 
 __all__ = [
     "Provenance",
@@ -47,10 +51,13 @@ MATCHED_REQUEST_HEADERS = ("anthropic-version", "anthropic-beta")
 # Headers that carry credentials: never written to a recording.
 SECRET_HEADERS = frozenset({"x-api-key", "authorization", "cookie", "proxy-authorization"})
 # An Anthropic key looks like sk-ant-api03-...; refuse any file that holds one.
-SECRET_PATTERN = re.compile(r"sk-ant-[A-Za-z0-9_-]{8,}")
+SECRET_PATTERN = KEY_PATTERN
 EVENT_STREAM = "text/event-stream"
 _Fail = Callable[[int | None, str], RecordingError]
 SSE_FIELD_NAMES = frozenset({"event", "data", "id", "retry", ""})
+_BLANK_LINES = frozenset({b"\n", b"\r\n", b"\r"})
+# Most events: one `event:` line, one `data:` line, a blank line, all ending in LF.
+_SIMPLE_EVENT = re.compile(r"event: ?([^\r\n]*)\ndata: ?([^\r\n]*)\n\n")
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,7 @@ class RecordedResponse:
     at: float = 0.0  # seconds from the request to the response headers
     events: tuple[RecordedEvent, ...] = ()
     body: bytes | None = None  # a response that is not an event stream (an HTTP error)
+    cut: bool = False  # the connection dropped after the last event (no proper end)
 
 
 @dataclass(frozen=True)
@@ -123,25 +131,41 @@ def load_recording(path: Path | str, *, name: Path | str | None = None) -> Recor
     """Read and check a recording; `name` is how messages refer to it (default: `path`)."""
     name = Path(name or path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_bytes().decode("utf-8")
     except UnicodeDecodeError as error:
         raise RecordingError(name, None, f"not UTF-8 text: {error}") from None
+    except OSError as error:
+        raise RecordingError(name, None, f"cannot be read: {error.strerror or error}") from None
     return parse_recording(text, name)
 
 
 def parse_recording(text: str, path: Path | str = "<recording>") -> Recording:
-    path = Path(path)
-    locate = _Locator(text)
-    secret = SECRET_PATTERN.search(text)
+    # A long recording makes a great many small objects, none of them in a cycle: the cyclic
+    # garbage collector would rescan them all again and again while they are made.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse(text, Path(path))
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse(text: str, path: Path) -> Recording:
+    text = text.removeprefix(BOM)  # a byte-order mark is not part of the text
+    finder = SecretFinder()
+    secret = finder.search_lines(text)
     if secret:
-        secret_line = text.count("\n", 0, secret.start()) + 1
-        raise RecordingError(path, secret_line, "holds what looks like an API key; remove it")
+        raise RecordingError(path, secret[0], f"holds what looks like {secret[1]}; remove it")
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"at line (\d+)", str(error))
         line = int(match.group(1)) if match else None
         raise RecordingError(path, line, f"not valid TOML: {error}") from None
+    except RecursionError:
+        raise RecordingError(path, None, "not valid TOML: nested too deeply") from None
+    locate = _Locator(text)
 
     def fail(line: int | None, reason: str) -> RecordingError:
         return RecordingError(path, line, reason)
@@ -156,7 +180,62 @@ def parse_recording(text: str, path: Path | str = "<recording>") -> Recording:
     provenance = _provenance(document["provenance"], locate, fail)
     request = _request(document["request"], locate, fail)
     response = _response(document["response"], document.get("events"), locate, path, fail)
-    return Recording(path, provenance, request, response)
+    recording = Recording(path, provenance, request, response)
+    found = find_secret(recording, finder)
+    if found:
+        raise fail(found[0], f"holds what looks like {found[1]}; remove it")
+    return recording
+
+
+def find_secret(recording: Recording, finder: SecretFinder) -> tuple[int | None, str] | None:
+    """A key in the decoded request body, an event's decoded data, or a block's joined deltas.
+
+    The file's text is searched as it is written; this searches what it means: strings with
+    their JSON escapes decoded, and each content block's deltas joined end to end, so a key
+    split across two deltas is found. Returns the line to report and how the key was written.
+    Everything goes into one text (one search, linear in the recording's size); a newline
+    separates pieces that must not join, as no key or encoding of one holds a newline.
+    """
+    pieces: list[str] = []
+    starts: list[int] = []  # where each piece starts in the joined text
+    lines: list[int | None] = []  # the line each piece comes from
+    size = 0
+
+    def add(text: str, line: int | None, *, join: bool = False) -> None:
+        nonlocal size
+        if pieces and not join:
+            pieces.append("\n")
+            size += 1
+        starts.append(size)
+        lines.append(line)
+        pieces.append(text)
+        size += len(text)
+
+    for text in strings_in(recording.request.body):
+        add(text, None)
+    deltas: dict[object, list[tuple[str, int | None]]] = {}  # block index -> its deltas
+    for event in recording.response.events:
+        line = event.line or None
+        # The file's text holds an event's strings as they are, unless JSON escapes them.
+        if b"\\" in event.raw:
+            for text in strings_in(event.data):
+                add(text, line)
+        delta = event.data.get("delta") if isinstance(event.data, dict) else None
+        if isinstance(delta, dict):
+            block = deltas.setdefault(event.data.get("index"), [])
+            block += [(v, line) for k, v in delta.items() if k != "type" and isinstance(v, str)]
+    if recording.response.body is not None:
+        add(recording.response.body.decode("utf-8", "replace"), None)
+    joined_from = size
+    for block in deltas.values():
+        for number, (text, line) in enumerate(block):
+            add(text, line, join=number > 0)
+    found = finder.search("".join(pieces))
+    if found is None:
+        return None
+    line = lines[max(bisect.bisect_right(starts, found.offset) - 1, 0)]
+    split = " (split across deltas)" if found.offset >= joined_from else ""
+    return line, found.what + split
 
 
 def _provenance(table: dict[str, Any], locate: _Locator, fail: _Fail) -> Provenance:
@@ -207,6 +286,8 @@ def _request(table: dict[str, Any], locate: _Locator, fail: _Fail) -> RecordedRe
     except json.JSONDecodeError as error:
         line = _offset(locate.content_start(body_line), error.lineno)
         raise fail(line, f"body is not valid JSON: {error.msg}") from None
+    except RecursionError:
+        raise fail(body_line, "body is JSON nested too deeply") from None
     return RecordedRequest(method, path, headers, body)
 
 
@@ -214,7 +295,7 @@ def _response(
     table: dict[str, Any], events: Any, locate: _Locator, path: Path, fail: _Fail
 ) -> RecordedResponse:
     line = locate.table("response")
-    unknown = set(table) - {"status", "headers", "at", "body"}
+    unknown = set(table) - {"status", "headers", "at", "body", "cut"}
     if unknown:
         raise fail(line, f"[response] has unknown key(s) {sorted(unknown)}")
     status = table.get("status")
@@ -222,9 +303,14 @@ def _response(
         raise fail(locate.key("response", "status"), "status must be an HTTP status code")
     headers = _headers(table.get("headers", {}), locate.key("response", "headers"), fail)
     at = _seconds(table.get("at", 0.0), locate.key("response", "at"), fail)
+    cut = table.get("cut", False)
+    if not isinstance(cut, bool):
+        raise fail(locate.key("response", "cut"), "cut must be true or false")
     body = table.get("body")
     streaming = headers.get("content-type", "").startswith(EVENT_STREAM)
     if body is not None:
+        if cut:
+            raise fail(locate.key("response", "cut"), "only an event stream can be cut")
         if events is not None:
             raise fail(line, "a response has either a body or [[events]], not both")
         if not isinstance(body, str):
@@ -251,45 +337,92 @@ def _response(
         sse_line = locate.key_after(where, "sse")
         if not isinstance(sse, str) or not sse:
             raise fail(sse_line, "sse must be a non-empty string")
-        last = index == len(events) - 1
+        content_line = locate.content_start(sse_line)
         parsed.append(
-            _event(sse.encode(), event_at, path, locate.content_start(sse_line), last=last)
+            _event(
+                sse.encode(),
+                event_at,
+                path,
+                content_line,
+                first=index == 0,
+                last=index == len(events) - 1,
+                one_line=content_line == sse_line,
+            )
         )
-    return RecordedResponse(status, headers, at, events=tuple(parsed))
+    return RecordedResponse(status, headers, at, events=tuple(parsed), cut=cut)
 
 
 def load_sse_body(path: Path | str) -> tuple[RecordedEvent, ...]:
     """The events of a bare SSE body (a `.sse` file): checked like a recording's, times zero."""
-    return sse_events(Path(path).read_bytes(), path)
+    try:
+        body = Path(path).read_bytes()
+    except OSError as error:
+        raise RecordingError(path, None, f"cannot be read: {error.strerror or error}") from None
+    events = sse_events(body, path)
+    finder = SecretFinder()
+    secret = finder.search_lines(body.decode("utf-8", "replace"))
+    if secret:
+        raise RecordingError(path, secret[0], f"holds what looks like {secret[1]}; remove it")
+    placeholder = RecordedRequest("POST", "/", {}, None)
+    recording = Recording(
+        Path(path),
+        Provenance(source="constructed", basis=str(path)),
+        placeholder,
+        RecordedResponse(200, {}, events=events),
+    )
+    found = find_secret(recording, finder)
+    if found:
+        raise RecordingError(path, found[0], f"holds what looks like {found[1]}; remove it")
+    return events
 
 
 def sse_events(body: bytes, path: Path | str) -> tuple[RecordedEvent, ...]:
+    """Split a whole body into checked events; a leading byte-order mark is allowed."""
     events: list[RecordedEvent] = []
-    line = 1
+    line = 1  # lines are counted at LF, as TOML, editors and `grep -n` count them
     pieces = split_events(body)
     for index, raw in enumerate(pieces):
-        events.append(_event(raw, 0.0, Path(path), line, last=index == len(pieces) - 1))
-        line += len(raw.splitlines())
+        last = index == len(pieces) - 1
+        events.append(_event(raw, 0.0, Path(path), line, first=index == 0, last=last))
+        line += raw.count(b"\n")
     return tuple(events)
 
 
 def _event(
-    raw: bytes, at: float, path: Path, first_line: int | None, *, last: bool
+    raw: bytes,
+    at: float,
+    path: Path,
+    first_line: int | None,
+    *,
+    first: bool,
+    last: bool,
+    one_line: bool = False,
 ) -> RecordedEvent:
-    """Check one event's text: SSE fields, JSON data whose `type` repeats the event name."""
+    """Check one event's text: SSE fields, JSON data whose `type` repeats the event name.
+
+    `first`: the first event of a stream, which may start with a byte-order mark (the SSE
+    standard strips one). `one_line`: the event is written as a one-line TOML string, so every
+    error is on `first_line`.
+    """
 
     def fail(offset: int, reason: str) -> RecordingError:
-        return RecordingError(path, _offset(first_line, offset + 1), reason)
+        return RecordingError(path, _offset(first_line, 1 if one_line else offset + 1), reason)
 
-    pieces = split_events(raw)
-    if len(pieces) != 1:
-        raise fail(0, f"holds {len(pieces)} events; give each its own [[events]] table")
-    if not last and not raw.endswith((b"\n\n", b"\r\n\r\n", b"\r\r")):
-        raise fail(0, "an event must end with a blank line (only the last may omit it)")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise fail(0, f"not UTF-8: {error}") from None
+    simple = _SIMPLE_EVENT.fullmatch(text)
+    if simple:  # the common shape, `event: NAME` and one `data:` line: no need to parse lines
+        return _event_data(raw, at, simple.group(1), [simple.group(2)], first_line, 1, fail)
+    lines = raw.splitlines(keepends=True)
+    if any(line in _BLANK_LINES for line in lines[:-1]):  # a blank line before the end
+        pieces = split_events(raw)
+        raise fail(0, f"holds {len(pieces)} events; give each its own [[events]] table")
+    if not last and lines[-1] not in _BLANK_LINES:
+        raise fail(0, "an event must end with a blank line (only the last may omit it)")
+    if first:
+        text = text.removeprefix(BOM)
     fields = parse_event(text)
     name: str | None = None
     data_lines: list[str] = []
@@ -306,12 +439,27 @@ def _event(
         if name is not None:
             raise fail(0, f"event {name!r} has no data: line")
         return RecordedEvent(at, raw, None, None, first_line or 0)
+    return _event_data(raw, at, name, data_lines, first_line, data_line, fail)
+
+
+def _event_data(
+    raw: bytes,
+    at: float,
+    name: str | None,
+    data_lines: list[str],
+    first_line: int | None,
+    data_line: int,
+    fail: Callable[[int, str], RecordingError],
+) -> RecordedEvent:
+    """The event, once its `data:` lines are known: their JSON must repeat the event's name."""
     try:
         data = json.loads("\n".join(data_lines))
     except json.JSONDecodeError as error:
         raise fail(
             data_line, f"data is not valid JSON: {error.msg} (column {error.colno})"
         ) from None
+    except RecursionError:
+        raise fail(data_line, "data is JSON nested too deeply") from None
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
         raise fail(data_line, 'data must be a JSON object with a "type"')
     if name is not None and data["type"] != name:
@@ -326,8 +474,14 @@ def _headers(value: Any, line: int | None, fail: _Fail) -> dict[str, str]:
 
 
 def _seconds(value: Any, line: int | None, fail: _Fail) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise fail(line, "at must be a number of seconds, 0 or more")
+    # nan would pass any order check and inf would never come: both are refused.
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < 0
+    ):
+        raise fail(line, "at must be a finite number of seconds, 0 or more")
     return float(value)
 
 
@@ -338,29 +492,57 @@ def _offset(line: int | None, offset: int) -> int | None:
 class _Locator:
     """Finds the line of a table or key in TOML text, so semantic errors can name a line.
 
-    tomllib returns values without positions; the files are written one key per line, so a
-    scan of the source finds them. Where it cannot, the error still names the file.
+    tomllib returns values without positions; the files are written one key per line, so one
+    scan of the source finds them all (loading stays linear in the file's size). Lines are
+    counted at LF, as TOML counts them (not at U+2028 or other breaks `str.splitlines` knows).
+    Where a position cannot be found, the error still names the file.
     """
 
-    _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.-]+)\s*\]\]?")
+    _HEADER = re.compile(r"\s*(\[\[?)\s*([A-Za-z0-9_.-]+)\s*\]\]?")
+    _KEY = re.compile(r"\s*\"?([A-Za-z0-9_-]+)\"?\s*=")
 
     def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-        self.headers: list[tuple[int, str, bool]] = []  # (line, name, is array item)
-        in_string = False
-        for number, line in enumerate(self.lines, start=1):
-            if line.count("'''") % 2 or line.count('"""') % 2:
-                in_string = not in_string
+        self._tables: dict[str, int] = {}  # first header line of each table name
+        self._items: dict[str, list[int]] = {}  # header lines of each array of tables
+        self._keys: dict[int, dict[str, int]] = {0: {}}  # header line -> key -> its line
+        self._opening: set[int] = set()  # lines whose value opens a multi-line string
+        keys = self._keys[0]
+        header_match, key_match = self._HEADER.match, self._KEY.match
+        number, start, size = 1, 0, len(text)
+        while start <= size:
+            end = text.find("\n", start)
+            if end < 0:
+                end = size
+            line = text[start:end]
+            if "[" in line and (header := header_match(line)):
+                keys = self._keys.setdefault(number, {})
+                self._tables.setdefault(header.group(2), number)
+                if header.group(1) == "[[":
+                    self._items.setdefault(header.group(2), []).append(number)
+            elif "=" in line and (key := key_match(line)):
+                keys.setdefault(key.group(1), number)
+            # A line with an odd number of ''' (or """) opens a multi-line string: skip to
+            # the line that closes it in one step, counting the lines in between.
+            if "'''" in line and line.count("'''") % 2:
+                quote = "'''"
+            elif '"""' in line and line.count('"""') % 2:
+                quote = '"""'
+            else:
+                start, number = end + 1, number + 1
                 continue
-            match = None if in_string else self._HEADER.match(line)
-            if match:
-                self.headers.append((number, match.group(2), match.group(1) == "[["))
+            self._opening.add(number)
+            close = text.find(quote, end)
+            if close < 0:
+                break
+            number += text.count("\n", start, close) + 1
+            end = text.find("\n", close)
+            start = size + 1 if end < 0 else end + 1
 
     def table(self, name: str) -> int | None:
-        return next((line for line, table, _ in self.headers if table == name), None)
+        return self._tables.get(name)
 
     def array_item(self, name: str, index: int) -> int | None:
-        items = [line for line, table, array in self.headers if table == name and array]
+        items = self._items.get(name, [])
         return items[index] if index < len(items) else None
 
     def key(self, table: str, key: str) -> int | None:
@@ -369,19 +551,11 @@ class _Locator:
     def key_after(self, header_line: int | None, key: str) -> int | None:
         if header_line is None:
             return None
-        pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
-        for number in range(header_line + 1, len(self.lines) + 1):
-            if any(line == number for line, _, _ in self.headers):
-                break
-            if pattern.match(self.lines[number - 1]):
-                return number
-        return header_line
+        return self._keys.get(header_line, {}).get(key, header_line)
 
     def content_start(self, key_line: int | None) -> int | None:
         """The line a string value's text starts on (TOML drops the newline after ''')."""
-        if key_line and self.lines[key_line - 1].rstrip().endswith(("'''", '"""')):
-            return key_line + 1
-        return key_line
+        return key_line + 1 if key_line in self._opening else key_line
 
 
 # --------------------------------------------------------------------------- writing
@@ -413,6 +587,8 @@ def dump_recording(recording: Recording) -> str:
     )
     response = recording.response
     out += ["", "[response]", f"status = {response.status}", f"at = {_number(response.at)}"]
+    if response.cut:
+        out.append("cut = true")
     out.append(f"headers = {_inline_table(response.headers)}")
     if response.body is not None:
         out.append(f"body = {_multiline(response.body.decode())}")

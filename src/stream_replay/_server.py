@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import logging
+import math
 import sys
 import threading
 import time
@@ -24,11 +24,31 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from ._faults import ERROR_MESSAGES, ERROR_TYPES, Fault, HttpError, Plan, plan_response
-from ._http import METHODS, ThreadedServer, request_path
+from ._http import (
+    BODY_TIMEOUT,
+    HEADER_TIMEOUT,
+    METHODS,
+    BodyTimeout,
+    BodyTooLarge,
+    ClientGone,
+    ConnectionCut,
+    ThreadedServer,
+    read_body,
+    request_path,
+)
 from ._matching import IncomingRequest, Mismatch, closest_recording, request_diff
-from ._recording import RecordedResponse, Recording
+from ._recording import MATCHED_REQUEST_HEADERS, RecordedResponse, Recording
 
-__all__ = ["ConnectionCut", "ReplayServer", "api_error"]
+__all__ = ["MAX_REQUEST_BYTES", "ConnectionCut", "ReplayServer", "api_error"]
+
+# The API's own limit: "a maximum request size of 32 MB for standard endpoints, including the
+# Messages API", over which it answers 413 `request_too_large` ("Request exceeds the maximum
+# allowed number of bytes"), sent by Cloudflare before the request reaches the API servers.
+# Source: the Claude API overview ("Request size limits") and errors pages,
+# platform.claude.com/docs/en/api/overview and /docs/en/api/errors, stored copies read
+# 2026-12-02. The page says MB; 32 MiB is taken here.
+MAX_REQUEST_BYTES = 32 * 1024 * 1024
+TOO_LARGE_MESSAGE = "Request exceeds the maximum allowed number of bytes."
 
 
 def api_error(status: int, error_type: str, message: str, request_id: str) -> JSONResponse:
@@ -58,9 +78,11 @@ class ReplayServer(ThreadedServer):
         speed: float = 1.0,
         port: int = 0,
         faults: Sequence[Fault] = (),
+        header_timeout: float = HEADER_TIMEOUT,
+        body_timeout: float = BODY_TIMEOUT,
     ) -> None:
-        if speed < 0:
-            raise ValueError("speed must be 0 or more")
+        if not math.isfinite(speed) or speed < 0:
+            raise ValueError("speed must be a finite number, 0 or more")
         self.recordings = list(recordings)
         self.speed = speed
         self.faults = list(faults)
@@ -70,8 +92,9 @@ class ReplayServer(ThreadedServer):
         self._times_served: Counter[int] = Counter()
         self._lock = threading.Lock()
         self._request_ids = itertools.count(1)
+        self._body_timeout = body_timeout
         app = Starlette(routes=[Route("/{path:path}", self._handle, methods=METHODS)])
-        super().__init__(app, port=port, lifespan="off")
+        super().__init__(app, port=port, header_timeout=header_timeout, lifespan="off")
 
     # -- requests
 
@@ -94,6 +117,12 @@ class ReplayServer(ThreadedServer):
         started = time.monotonic()
         request_id = f"req_replay_{next(self._request_ids):04d}"
         headers = {name.lower(): value for name, value in request.headers.items()}
+        for name in MATCHED_REQUEST_HEADERS:  # a header sent twice counts with both values
+            if len(values := request.headers.getlist(name)) > 1:
+                headers[name] = ",".join(values)
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:  # refused before the API
+            return api_error(413, "request_too_large", TOO_LARGE_MESSAGE, request_id)
         # The same checks, in the same order and words, as the real API. A key may come as
         # x-api-key (curl, the docs) or as a bearer token (the Python SDK 2.x sends that).
         if not headers.get("x-api-key") and not headers.get("authorization", "").startswith(
@@ -106,20 +135,34 @@ class ReplayServer(ThreadedServer):
             return api_error(
                 400, "invalid_request_error", "anthropic-version: header is required", request_id
             )
-        raw = await request.body()
-        body: Any
         try:
-            body = json.loads(raw) if raw else None
-        except ValueError:
-            body = raw.decode("utf-8", "replace")
+            raw = await read_body(request, limit=MAX_REQUEST_BYTES, timeout=self._body_timeout)
+        except BodyTooLarge:
+            return api_error(413, "request_too_large", TOO_LARGE_MESSAGE, request_id)
+        except BodyTimeout:
+            message = f"The request body did not arrive within {self._body_timeout:g} s."
+            print(f"replay server: {message}", file=sys.stderr, flush=True)
+            return api_error(408, "invalid_request_error", message, request_id)
+        except ClientGone:
+            print("replay server: a client went away mid-upload", file=sys.stderr, flush=True)
+            return Response(status_code=400)  # never sent: the connection is gone
+        try:
+            body = await asyncio.to_thread(_parse_body, raw)
+        except RecursionError:
+            message = "The request body is JSON nested too deeply to read."
+            return api_error(400, "invalid_request_error", message, request_id)
         incoming = IncomingRequest(request.method, request_path(request), headers, body)
 
-        taken = self._take(incoming)
+        # Matching and explaining a mismatch run in a worker thread: however large the
+        # request, the event loop keeps sending the other streams.
+        taken = await asyncio.to_thread(self._take, incoming)
         if taken is None:
-            return self._mismatch(incoming, request_id)
+            return await asyncio.to_thread(self._mismatch, incoming, request_id)
         recording, number = taken
         await self._sleep_until(started, recording.response.at)
-        plan = plan_response(recording.response.events, self.faults, number)
+        plan = plan_response(
+            recording.response.events, self.faults, number, cut=recording.response.cut
+        )
         if plan.http_error is not None:
             return _http_error(plan.http_error, request_id)
         return self._respond(recording.response, plan, started)
@@ -167,23 +210,12 @@ class ReplayServer(ThreadedServer):
             await asyncio.sleep(wait)
 
 
-class ConnectionCut(Exception):
-    """Raised inside a response body to drop the connection, as a network failure would."""
-
-
-class _QuietCuts(logging.Filter):
-    """uvicorn logs an exception that ends a response; a cut on purpose is not an error."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        error = record.exc_info[1] if record.exc_info else None
-        while error is not None:
-            if isinstance(error, ConnectionCut):
-                return False
-            error = error.__cause__ or error.__context__
-        return True
-
-
-logging.getLogger("uvicorn.error").addFilter(_QuietCuts())
+def _parse_body(raw: bytes) -> Any:
+    """The JSON of a request body, or its text when it is not JSON (a mismatch shows it)."""
+    try:
+        return json.loads(raw) if raw else None
+    except ValueError:
+        return raw.decode("utf-8", "replace")
 
 
 def _http_error(fault: HttpError, request_id: str) -> Response:

@@ -6,23 +6,28 @@ raw bytes (the blank line that ends an event stays with it) and parsed only to b
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-__all__ = ["EventSplitter", "SSEField", "parse_event", "split_events"]
+__all__ = ["BOM", "EventSplitter", "SSEField", "parse_event", "split_events"]
+
+# A byte-order mark at the very start of a stream, which the SSE standard strips.
+BOM = "\ufeff"
 
 _LINE_ENDS = (b"\r\n", b"\n", b"\r")
 # SSE lines end at CRLF, LF or CR only (str.splitlines would also split at U+2028 and others).
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-@dataclass(frozen=True)
-class SSEField:
+class SSEField(NamedTuple):
     """One `name: value` line of an event (comments have the name "")."""
 
     name: str
     value: str
-    line: int  # 0-based line number within the event
+    line: int  # 0-based line within the event, counted at LF as a file's lines are
 
 
 @dataclass
@@ -95,12 +100,20 @@ def split_events(body: bytes) -> list[bytes]:
 def parse_event(raw: str) -> list[SSEField]:
     """The fields of one event, in order, following the SSE parsing rules (WHATWG HTML 9.2.6)."""
     fields: list[SSEField] = []
-    for number, line in enumerate(_LINE_BREAK.split(raw)):
+    lines: Iterable[tuple[int, str]]
+    if "\r" in raw:
+        # A lone CR ends an SSE line but not a line of a file: number lines by LFs seen.
+        ends = [*_LINE_BREAK.findall(raw), ""]
+        numbers = [0, *itertools.accumulate(end.count("\n") for end in ends)]
+        lines = zip(numbers, _LINE_BREAK.split(raw), strict=False)
+    else:
+        lines = enumerate(raw.split("\n"))
+    for here, line in lines:
         if not line:
             continue
         name, colon, value = line.partition(":")
         if not colon:
-            fields.append(SSEField(name, "", number))
+            fields.append(SSEField(name, "", here))
             continue
-        fields.append(SSEField(name, value[1:] if value.startswith(" ") else value, number))
+        fields.append(SSEField(name, value[1:] if value.startswith(" ") else value, here))
     return fields
