@@ -186,7 +186,7 @@ def test_a_page_as_a_reader_first_sees_it(
     assert {what: found for what, found in problems.items() if found} == {}
     assert scheme_used == {"light": "default", "dark": "slate"}[scheme]
     built = built_site / page_path(page_name) / "index.html"
-    assert shown == static_code_texts(built), "wire.js changed the text of a block"
+    assert shown == static_code_texts(built), "site.js changed the text of a block"
 
 
 # Axe checks the whole of WCAG A and AA it can, and its best practices, on the pages that hold

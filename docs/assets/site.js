@@ -1,4 +1,6 @@
-// Wire text and outputs wrap between JSON members, not inside them.
+// The site's own script: small touches of layout that CSS alone cannot make.
+//
+// 1. Wire text and outputs wrap between JSON members, not inside them.
 // A line holding JSON is cut into members after each comma and opening bracket outside
 // strings, and each member into its key and its value after the colon. Each is an inline
 // block: a member moves to the next line whole; one longer than a line breaks between its key
@@ -82,9 +84,24 @@
     });
   }
 
+  // 2. A name in a table (code with no space: `content_block_delta`, `content-length`) never
+  // breaks, not even at a hyphen; longer code still wraps at its spaces.
+  function keepNamesWhole(root) {
+    root.querySelectorAll(".md-typeset table code").forEach(function (code) {
+      if (code.textContent.indexOf(" ") < 0) {
+        code.classList.add("name");
+      }
+    });
+  }
+
+  function run() {
+    wrap(document);
+    keepNamesWhole(document);
+  }
+
   if (window.document$) {
-    window.document$.subscribe(function () { wrap(document); });
+    window.document$.subscribe(run);
   } else {
-    document.addEventListener("DOMContentLoaded", function () { wrap(document); });
+    document.addEventListener("DOMContentLoaded", run);
   }
 })();
