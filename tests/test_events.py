@@ -1,8 +1,7 @@
-"""What events.md says about the SDK's handling of each event and delta type, checked."""
+"""What events.md says about the SDK's handling of each event type, checked."""
 
 from __future__ import annotations
 
-import json
 import typing
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,11 +15,19 @@ from .project import DOCS_DIR, PLACEHOLDER_KEY, RECORDINGS_DIR
 
 EVENTS = RECORDINGS_DIR / "events"
 PAGE = (DOCS_DIR / "events.md").read_text()
+PROSE = " ".join(PAGE.split())  # lines joined, as a reader reads a sentence
 
 
 def known_classes(union: object) -> tuple[type, ...]:
     """The classes of an SDK union type (`Annotated[Union[...], discriminator]`)."""
     return typing.get_args(typing.get_args(union)[0])
+
+
+def type_name(cls: type) -> str:
+    """The `type` an SDK model class stands for: `Literal["text_delta"]` -> "text_delta"."""
+    assert issubclass(cls, anthropic.BaseModel)
+    name: str = typing.get_args(cls.model_fields["type"].annotation)[0]
+    return name
 
 
 @contextmanager
@@ -71,51 +78,6 @@ def test_messages_stream_passes_unknown_events_on_and_keeps_unknown_blocks() -> 
     assert [block.type for block in message.content] == ["text", "future_block", "text"]
 
 
-def test_the_sdk_adds_each_citation_to_its_text_block() -> None:
-    recording = load_recording(EVENTS / "citations_events.toml")
-    with client_for(recording) as client, client.messages.stream(**request_of(recording)) as s:
-        message = s.get_final_message()
-    cited = {
-        index: [c.cited_text for c in block.citations]
-        for index, block in enumerate(message.content)
-        if block.type == "text" and block.citations
-    }
-    assert cited == {
-        1: ["The office opens at 8:00 on weekdays."],
-        3: ["Visitors must sign in at the front desk."],
-    }
-
-
-def test_the_signature_delta_completes_the_thinking_block() -> None:
-    recording = load_recording(EVENTS / "thinking_events.toml")
-    sent = [e.data["delta"] for e in recording.response.events if e.name == "content_block_delta"]
-    signature = next(d["signature"] for d in sent if d["type"] == "signature_delta")
-    with client_for(recording) as client, client.messages.stream(**request_of(recording)) as s:
-        message = s.get_final_message()
-    thinking = message.content[0]
-    assert thinking.type == "thinking"
-    assert thinking.signature == signature
-    assert thinking.thinking == "".join(
-        d["thinking"] for d in sent if d["type"] == "thinking_delta"
-    )
-
-
-def test_the_accumulated_tool_json_is_the_input_the_sdk_builds() -> None:
-    # events.md: accumulate the partial_json strings, parse them at content_block_stop.
-    recording = load_recording(EVENTS / "tool_use_events.toml")
-    pieces = [
-        e.data["delta"]["partial_json"]
-        for e in recording.response.events
-        if e.name == "content_block_delta" and e.data["delta"]["type"] == "input_json_delta"
-    ]
-    assert pieces[0] == ""  # the first piece is empty, as in the documented example
-    with client_for(recording) as client, client.messages.stream(**request_of(recording)) as s:
-        message = s.get_final_message()
-    tool_use = message.content[1]
-    assert tool_use.type == "tool_use"
-    assert json.loads("".join(pieces)) == tool_use.input
-
-
 def test_the_short_answers_delta_types_are_the_sdks() -> None:
     # events.md: five delta types, those of SDK 2.12.0's RawContentBlockDelta.
     sdk: set[str] = set()
@@ -125,3 +87,29 @@ def test_the_short_answers_delta_types_are_the_sdks() -> None:
     table = {line.split("`")[1] for line in PAGE.splitlines() if line.strip().startswith("| `")}
     assert table == sdk
     assert len(sdk) == 5
+    assert "carries one of five delta types" in PROSE
+
+
+def test_the_eight_event_types_are_the_sdks_six_and_ping_and_error() -> None:
+    # events.md: "A stream carries eight event types": the six of SDK 2.12.0's
+    # RawMessageStreamEvent, and ping and error, which the SDK drops and raises.
+    sdk = {type_name(cls) for cls in known_classes(RawMessageStreamEvent)}
+    headings = {line.removeprefix("## ") for line in PAGE.splitlines() if line.startswith("## ")}
+    named = {name for heading in headings for name in heading.split(" and ")}
+    assert sdk | {"ping", "error"} <= named
+    assert len(sdk | {"ping", "error"}) == 8
+    assert "A stream carries eight event types." in PROSE
+
+
+def test_the_sdk_drops_ping_with_create_and_with_stream() -> None:
+    # events.md (the home of this fact): the SDK drops ping before your loop sees it,
+    # with create(stream=True) and with messages.stream() alike.
+    recording = load_recording(EVENTS / "unknown_events.toml")
+    assert "ping" in [event.name for event in recording.response.events]
+    with client_for(recording) as client:
+        raw = [event.type for event in client.messages.create(**request_of(recording), stream=True)]
+    with client_for(recording) as client, client.messages.stream(**request_of(recording)) as s:
+        helped = [event.type for event in s]
+    assert "ping" not in raw
+    assert "ping" not in helped
+    assert "**The Python SDK drops `ping` events before your loop sees them** (SDK 2.12.0)" in PROSE

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import anthropic
 import pytest
+from anthropic._constants import DEFAULT_TIMEOUT, MODEL_NONSTREAMING_TOKENS
 
 from stream_replay import ReplayServer, load_recording
 
 from .project import DOCS_DIR, PLACEHOLDER_KEY, RECORDINGS_DIR
 
 PAGE = DOCS_DIR / "why-stream.md"
+
+
+def prose() -> str:
+    """The page's text with its lines joined, as a reader reads a sentence."""
+    return " ".join(PAGE.read_text().split())
 
 
 def sent(max_tokens: int, *, model: str = "claude-sonnet-5-5", **options: Any) -> bool:
@@ -84,5 +91,43 @@ def test_the_times_the_page_reads_off_the_timeline_are_the_recordings() -> None:
         for event in recording.response.events
         if event.data.get("delta", {}).get("type") == "text_delta"
     ]
-    prose = f"The first text comes at {text_at[0]:.3f} s and the last at {text_at[-1]:.3f} s"
-    assert prose in " ".join(PAGE.read_text().split())
+    said = f"The first text comes at {text_at[0]:.3f} s and the last at {text_at[-1]:.3f} s"
+    assert said in prose()
+    # "... words on the screen about two seconds before a non-streaming one has anything"
+    assert round(text_at[-1] - text_at[0]) == 2
+    assert "about two seconds before" in prose()
+
+
+def test_the_pages_estimate_predicts_the_thresholds_the_sdk_keeps() -> None:
+    # why-stream.md: "3,600 s x max_tokens / 128,000 ... over 600 s, that is for max_tokens
+    # above 21,333"; 600 s is the SDK's default timeout, "ten minutes" on the page.
+    found = re.search(
+        r"estimate is ([\d,]+) s \u00d7 `max_tokens` / ([\d,]+), and a request is refused when "
+        r"that is over (\d+) s, that is for `max_tokens` above ([\d,]+)",
+        prose(),
+    )
+    assert found, "the page no longer states the estimate"
+    hour, tokens, limit, threshold = (int(g.replace(",", "")) for g in found.groups())
+    assert limit == DEFAULT_TIMEOUT.read == 10 * 60
+    assert hour * threshold / tokens <= limit < hour * (threshold + 1) / tokens
+    assert sent(threshold)
+    assert not sent(threshold + 1)
+    assert "ten minutes" in prose()
+    assert "above 21,333 tokens in SDK 2.12.0" in prose()
+
+
+def test_the_lower_limit_is_8192_for_the_ids_the_page_names() -> None:
+    # why-stream.md: 8,192 tokens for the ids of Claude Opus 4, and of Claude Opus 4.1 on
+    # Amazon Bedrock ("anthropic." ids) and Vertex AI ("@" ids).
+    assert set(MODEL_NONSTREAMING_TOKENS.values()) == {8_192}
+    for model in MODEL_NONSTREAMING_TOKENS:
+        assert "opus-4" in model or "4-opus" in model
+        if "opus-4-1" in model:
+            assert model.startswith("anthropic.") or "@" in model
+    assert "limit of 8,192 tokens" in prose()
+
+
+def test_the_max_tokens_the_page_names_is_the_examples() -> None:
+    recording = load_recording(RECORDINGS_DIR / "why_stream" / "long_request.toml")
+    assert recording.request.body["max_tokens"] == 64_000
+    assert "a small part of the 64,000 tokens allowed" in prose()

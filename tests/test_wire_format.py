@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+from pathlib import Path
 from typing import Any
 
 import anthropic
 import pytest
 from anthropic._constants import ANTHROPIC_API_VERSION  # what the SDK sends
 
-from stream_replay import RecordedEvent, Recording, ReplayServer, load_recording
+from stream_replay import RecordedEvent, Recording, ReplayServer, load_recording, load_sse_body
 
 from .project import DOCS_DIR, PLACEHOLDER_KEY, RECORDINGS_DIR, SNIPPETS_DIR, output_file
+from .test_recording import real_streams
 
 CURL_STREAM = load_recording(RECORDINGS_DIR / "wire_format" / "curl_stream.toml")
 WIRE_LINES = load_recording(RECORDINGS_DIR / "wire_format" / "wire_lines.toml")
 PAGE = (DOCS_DIR / "wire-format.md").read_text()
+PROSE = " ".join(PAGE.split())  # lines joined, as a reader reads a sentence
 
 
 def as_sent_by_the_sdk(recording: Recording, events: list[RecordedEvent]) -> Recording:
@@ -53,6 +57,29 @@ EXPECTED = [e.name for e in CURL_STREAM.response.events if e.name != "ping"]
 
 def test_the_sdk_version_is_the_one_the_page_names() -> None:
     assert f"SDK {anthropic.__version__}" in PAGE
+
+
+def test_the_examples_send_the_version_the_page_names_which_the_sdk_sends() -> None:
+    # wire-format.md: the curl example sends `anthropic-version: 2026-10-21`, SDK 2.12.0's.
+    header = f"anthropic-version: {ANTHROPIC_API_VERSION}"
+    assert f"`{header}` (the version SDK {anthropic.__version__} sends" in PROSE
+    assert header in (SNIPPETS_DIR / "wire_format" / "curl_stream.sh").read_text()
+    assert (
+        f'"anthropic-version": "{ANTHROPIC_API_VERSION}"'
+        in (SNIPPETS_DIR / "wire_format" / "wire_lines.py").read_text()
+    )
+    for recording in (CURL_STREAM, WIRE_LINES):
+        assert recording.request.headers["anthropic-version"] == ANTHROPIC_API_VERSION
+
+
+def test_the_curl_stream_has_the_deltas_the_page_counts() -> None:
+    # wire-format.md: "one text block (content_block_start, three content_block_delta events,
+    # content_block_stop) with a ping inside it".
+    names = [e.name for e in CURL_STREAM.response.events]
+    assert names.count("content_block_delta") == 3
+    assert "three `content_block_delta` events" in PROSE
+    start, stop = names.index("content_block_start"), names.index("content_block_stop")
+    assert start < names.index("ping") < stop
 
 
 def test_curl_prints_the_body_byte_for_byte() -> None:
@@ -104,3 +131,23 @@ def test_the_pages_recordings_use_only_event_and_data_lines(recording: Recording
     for event in recording.response.events:
         lines = event.raw.decode().split("\n")
         assert [line.split(":", 1)[0] for line in lines] == ["event", "data", "", ""]
+
+
+@pytest.mark.parametrize("path", real_streams(), ids=lambda p: p.name)
+def test_real_api_streams_use_only_event_and_data_lines(path: Path) -> None:
+    # wire-format.md: in the real streams of the SDKs' and pydantic-ai's test suites, every
+    # event has one `event:` line and one `data:` line; no id:, no retry:, no comment.
+    for event in load_sse_body(path):
+        lines = [line for line in event.raw.decode().splitlines() if line]
+        assert [line.split(":", 1)[0] for line in lines] == ["event", "data"], event.raw
+
+
+def test_real_api_streams_send_non_ascii_text_unescaped() -> None:
+    # wire-format.md: the É is plain UTF-8 in the JSON, "as in the API's real streams".
+    bodies = [path.read_bytes() for path in real_streams()]
+    if not bodies:
+        pytest.skip("no reference streams here (../shared/real-streams)")
+    assert any(not body.isascii() for body in bodies)
+    escaped = re.compile(rb"\\u(?!00[0-7])[0-9a-fA-F]{4}")  # a non-ASCII character, escaped
+    assert not any(escaped.search(body) for body in bodies)
+    assert "plain UTF-8 inside the JSON, not a `\\u00c9` escape, as in the API's real" in PROSE
