@@ -54,8 +54,11 @@ def final_message(recording: Recording) -> anthropic.types.Message:
 
 @pytest.mark.parametrize("path", PAGE_RECORDINGS, ids=lambda p: p.stem)
 def test_only_message_delta_carries_a_stop_reason(path) -> None:
-    # stop-reasons.md: null in message_start, set on message_delta, in no other event.
-    for event in load_recording(path).response.events:
+    # stop-reasons.md: null in message_start, set on message_delta, in no other event; and
+    # the HTTP status is 200 whatever the reason.
+    recording = load_recording(path)
+    assert recording.response.status == 200
+    for event in recording.response.events:
         kind = event.data["type"]
         if kind == "message_start":
             assert event.data["message"]["stop_reason"] is None
