@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import inspect
+import re
 import runpy
 import time
+import tomllib
 
 import anthropic
 import pytest
@@ -55,6 +57,21 @@ def test_the_snapshot_is_a_property_on_both_streams() -> None:
         assert isinstance(inspect.getattr_static(cls, "current_message_snapshot"), property)
 
 
-@pytest.mark.parametrize("version", [anthropic.__version__])
-def test_the_page_names_the_sdk_version_the_tests_run(version: str) -> None:
-    assert f"SDK {version}" in (DOCS_DIR / "async.md").read_text()
+PAGE = " ".join((DOCS_DIR / "async.md").read_text().split())  # one line, one space
+
+
+def test_the_page_names_the_sdk_version_the_tests_run() -> None:
+    assert set(re.findall(r"SDK (\d+\.\d+\.\d+)", PAGE)) == {anthropic.__version__}
+
+
+def test_the_connection_limit_on_the_page_is_the_sdks() -> None:
+    # async.md: "SDK 2.12.0 allows up to N connections per client".
+    limit = anthropic._constants.DEFAULT_CONNECTION_LIMITS.max_connections
+    assert f"allows up to {limit} connections per client" in PAGE
+
+
+def test_the_python_the_page_names_is_the_oldest_the_project_supports() -> None:
+    # async.md: TaskGroup is Python 3.11 and later, "the oldest Python this site supports".
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["requires-python"] == ">=3.11"
+    assert "`asyncio.TaskGroup` (Python 3.11 and later)" in PAGE

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import importlib.metadata
 import importlib.util
 import json
+import re
+import runpy
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -28,10 +31,19 @@ from stream_replay import (
     Recording,
     ReplayServer,
     load_recording,
+    load_recordings_for,
     recording_from_sse,
 )
 
-from .project import PLACEHOLDER_KEY, RECORDINGS_DIR, ROOT, SNIPPETS_DIR, relative
+from .project import (
+    PLACEHOLDER_KEY,
+    RECORDINGS_DIR,
+    ROOT,
+    SNIPPETS,
+    SNIPPETS_DIR,
+    relative,
+    run_shell_snippet,
+)
 from .test_recording import real_streams
 
 
@@ -52,11 +64,14 @@ MODEL = "claude-sonnet-5-5"
 MESSAGES: list[anthropic.types.MessageParam] = [{"role": "user", "content": "Hello"}]
 BODY = {"model": MODEL, "max_tokens": 1024, "messages": MESSAGES, "stream": True}
 REQUEST = RecordedRequest("POST", "/v1/messages", {}, BODY)
+# The API version the installed SDK sends; the raw-HTTP snippets must send the same.
+API_VERSION = anthropic._constants.ANTHROPIC_API_VERSION
 RAW_HEADERS = {
     "x-api-key": PLACEHOLDER_KEY,
-    "anthropic-version": "2026-10-21",
+    "anthropic-version": API_VERSION,
     "content-type": "application/json",
 }
+PAGE = " ".join((ROOT / "docs" / "raw-http.md").read_text().split())  # one line, one space
 
 # What the SDK (2.12.0, `accumulate_event` in lib/streaming/_messages.py) copies from a
 # message_delta into its message. Anything else a message_delta carries never reaches its final
@@ -254,3 +269,68 @@ def test_the_sdk_keeps_only_some_usage_fields_of_message_delta() -> None:
         {"type": "message", "input_tokens": 5, "output_tokens": 3}
     ]
     assert sdk["usage"]["output_tokens"] == hand_built["usage"]["output_tokens"] == 3
+
+
+# Snippets that write the anthropic-version header themselves (raw HTTP, curl).
+HAND_SET_VERSION = [p for p in SNIPPETS if "anthropic-version" in p.read_text()]
+
+
+def test_the_hand_set_version_snippets_are_found() -> None:
+    assert {
+        "snippets/raw_http/stream_text.py",
+        "snippets/raw_http/accumulate.py",
+        "snippets/wire_format/curl_stream.sh",
+    } <= {relative(p) for p in HAND_SET_VERSION}
+
+
+@pytest.mark.parametrize("snippet", HAND_SET_VERSION, ids=relative)
+def test_a_snippet_sends_the_api_version_of_the_installed_sdk(
+    snippet: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # raw-http.md: the snippets that set anthropic-version by hand send the SDK's version, so
+    # an SDK that moves to a newer version fails here until the snippets and pages follow.
+    # The recordings are served requiring that version, whatever they recorded.
+    recordings = [
+        dataclasses.replace(
+            r,
+            request=dataclasses.replace(
+                r.request, headers={**r.request.headers, "anthropic-version": API_VERSION}
+            ),
+        )
+        for r in load_recordings_for(snippet, ROOT)
+    ]
+    with ReplayServer(recordings, speed=0) as server:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", PLACEHOLDER_KEY)
+        if snippet.suffix == ".sh":
+            run_shell_snippet(snippet)
+        else:
+            runpy.run_path(str(snippet), run_name="__main__")
+    capsys.readouterr()
+    assert [m.message() for m in server.mismatches] == []
+    assert len(server.served) == len(recordings)
+
+
+def test_the_page_teaches_the_version_the_sdk_sends() -> None:
+    assert f"`anthropic-version: {API_VERSION}`" in PAGE  # the short answer
+    assert f"Send `{API_VERSION}`:" in PAGE  # the section on versions
+
+
+def test_the_timeouts_on_the_page_and_in_the_snippets_are_the_libraries() -> None:
+    # raw-http.md: httpx's default is 5 seconds for every step; the snippets use the SDK's
+    # defaults, 600 s to read and 5 s to connect.
+    default = httpx.Client().timeout
+    assert default.read == default.connect == default.write == default.pool
+    assert f"httpx's default is {default.read:g} seconds for every step" in PAGE
+    sdk = anthropic._constants.DEFAULT_TIMEOUT
+    assert f"the SDK's defaults: {sdk.read:g} s, and {sdk.connect:g} s to connect" in PAGE
+    for name in ("stream_text.py", "accumulate.py"):
+        code = (SNIPPETS_DIR / "raw_http" / name).read_text()
+        assert f"timeout=httpx.Timeout({sdk.read:g}, connect={sdk.connect:g})" in code
+
+
+def test_the_library_versions_the_page_names_are_installed() -> None:
+    for package in ("httpx", "httpx-sse"):
+        assert f"{package} {importlib.metadata.version(package)}" in PAGE
+    # The SDK the tests run, and 2.0.0, the first to send 2026-10-21 (the migration guide).
+    assert set(re.findall(r"SDK (\d+\.\d+\.\d+)", PAGE)) == {anthropic.__version__, "2.0.0"}

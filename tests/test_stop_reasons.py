@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
+import typing
 
 import anthropic
 import pytest
 
 from stream_replay import Recording, ReplayServer, load_recording
 
-from .project import PLACEHOLDER_KEY, RECORDINGS_DIR
+from .project import DOCS_DIR, PLACEHOLDER_KEY, RECORDINGS_DIR
 
 LOOP = RECORDINGS_DIR / "stop_reasons" / "act_on_stop_reason"
 REFUSAL = load_recording(LOOP / "8-refusal.toml")
+PAGE = " ".join((DOCS_DIR / "stop-reasons.md").read_text().split())  # one line, one space
+NUMBER_WORDS = {9: "nine", 10: "ten"}
 PAGE_RECORDINGS = sorted(
     [
         *(RECORDINGS_DIR / "stop_reasons").rglob("*.toml"),
@@ -50,8 +54,11 @@ def final_message(recording: Recording) -> anthropic.types.Message:
 
 @pytest.mark.parametrize("path", PAGE_RECORDINGS, ids=lambda p: p.stem)
 def test_only_message_delta_carries_a_stop_reason(path) -> None:
-    # stop-reasons.md: null in message_start, set on message_delta, in no other event.
-    for event in load_recording(path).response.events:
+    # stop-reasons.md: null in message_start, set on message_delta, in no other event; and
+    # the HTTP status is 200 whatever the reason.
+    recording = load_recording(path)
+    assert recording.response.status == 200
+    for event in recording.response.events:
         kind = event.data["type"]
         if kind == "message_start":
             assert event.data["message"]["stop_reason"] is None
@@ -116,7 +123,33 @@ def test_the_paused_turn_has_ten_searches_and_nine_results() -> None:
         for e in recording.response.events
         if e.data["type"] == "content_block_start"
     ]
-    assert starts.count("server_tool_use") == 10
-    assert starts.count("web_search_tool_result") == 9
+    searches = starts.count("server_tool_use")
+    assert starts.count("web_search_tool_result") == searches - 1
     [delta] = [e.data for e in recording.response.events if e.data["type"] == "message_delta"]
-    assert delta["usage"]["server_tool_use"]["web_search_requests"] == 9
+    counted = delta["usage"]["server_tool_use"]["web_search_requests"]
+    assert counted == searches - 1
+    assert (
+        f"the model issued {NUMBER_WORDS[searches]} searches, and the last one has no result "
+        f"yet: usage counts {NUMBER_WORDS[counted]} `web_search_requests`"
+    ) in PAGE
+
+
+def test_the_max_tokens_reply_stopped_at_its_max_tokens() -> None:
+    # stop-reasons.md: "sent with max_tokens=N, and the reply stopped at exactly N output tokens"
+    recording = load_recording(LOOP / "1-max-tokens.toml")
+    [delta] = [e.data for e in recording.response.events if e.data["type"] == "message_delta"]
+    limit = recording.request.body["max_tokens"]
+    assert delta["usage"]["output_tokens"] == limit
+    assert delta["delta"]["stop_reason"] == "max_tokens"
+    assert f"sent with `max_tokens={limit}`, and the reply stopped at exactly {limit}" in PAGE
+
+
+def test_the_page_lists_the_refusal_categories_of_the_sdk() -> None:
+    # stop-reasons.md: the categories "in SDK 2.12.0's types", in their order.
+    annotation = anthropic.types.RefusalStopDetails.model_fields["category"].annotation
+    [literal] = [a for a in typing.get_args(annotation) if a is not type(None)]
+    *first, last = typing.get_args(literal)
+    listed = ", ".join(f"`{c}`" for c in first) + f" or `{last}`"
+    assert f"a `category` ({listed} in SDK {anthropic.__version__}'s types)" in PAGE
+    # Every SDK version the page names is the one the tests run.
+    assert set(re.findall(r"SDK (\d+\.\d+\.\d+)", PAGE)) == {anthropic.__version__}

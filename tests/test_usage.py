@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 
 from stream_replay import ReplayServer, load_recording, load_sse_body
 
-from .project import PLACEHOLDER_KEY, RECORDINGS_DIR, ROOT, relative
+from .project import DOCS_DIR, PLACEHOLDER_KEY, RECORDINGS_DIR, ROOT, relative
 from .test_recording import real_streams
 
 RAW_EVENTS = load_recording(RECORDINGS_DIR / "first_stream" / "raw_events.toml")
@@ -91,8 +92,15 @@ def test_the_usage_streams_show_what_the_page_says() -> None:
     assert end["input_tokens"] > start["input_tokens"]
     assert end["server_tool_use"]["web_search_requests"] == 1
     assert "server_tool_use" not in start
+    # "yet most of the output tokens were thinking"
+    assert end["output_tokens_details"]["thinking_tokens"] > end["output_tokens"] / 2
     first, second = (
         usages(stream_data(RECORDINGS_DIR / f"usage/cache_fields/{n}.toml"))[-1][1] for n in (1, 2)
     )
     assert first["cache_creation_input_tokens"] == second["cache_read_input_tokens"] > 0
     assert first["cache_read_input_tokens"] == second["cache_creation_input_tokens"] == 0
+
+
+def test_every_sdk_version_the_page_names_is_the_one_the_tests_run() -> None:
+    page = " ".join((DOCS_DIR / "usage.md").read_text().split())
+    assert set(re.findall(r"SDK (\d+\.\d+\.\d+)", page)) == {anthropic.__version__}
