@@ -4,6 +4,7 @@ sending, and a stream left open keeps its connection from the pool."""
 from __future__ import annotations
 
 import asyncio
+import re
 import runpy
 import time
 from collections.abc import Callable, Iterator
@@ -162,3 +163,22 @@ def test_the_page_names_the_sdk_version_and_links_to_close(version: str) -> None
     page = (DOCS_DIR / "cancelling.md").read_text()
     assert f"SDK {version}" in page
     assert "sdk-helpers.md#stopping-early-close" in page
+
+
+def test_the_numbers_the_page_gives() -> None:
+    # cancelling.md: the reply break_out.py leaves holds twelve tips, so eleven are never
+    # read; SDK 2.12.0 allows 1000 connections per client, and waits 600 s for one.
+    page = " ".join((DOCS_DIR / "cancelling.md").read_text().split())
+    recording = load_recording(RECORDINGS_DIR / "cancelling" / "break_out.toml")
+    reply = "".join(
+        event.data["delta"]["text"]
+        for event in recording.response.events
+        if event.name == "content_block_delta"
+    )
+    tips = re.findall(r"^\d+\. ", reply, flags=re.MULTILINE)
+    assert len(tips) == 12
+    assert "(eleven more tips) is never read" in page
+    limits = anthropic.DEFAULT_CONNECTION_LIMITS
+    assert f"allows up to {limits.max_connections} connections per client" in page
+    assert anthropic.DEFAULT_TIMEOUT.pool == 600
+    assert "(600 s by default, for each of the SDK's attempts)" in page

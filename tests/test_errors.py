@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import runpy
 import time
 from types import ModuleType
@@ -15,7 +16,9 @@ import pytest
 
 from stream_replay import ErrorEvent, Fault, HttpError, ReplayServer, load_recording
 
-from .project import PLACEHOLDER_KEY, RECORDINGS_DIR, SNIPPETS_DIR
+from .project import DOCS_DIR, PLACEHOLDER_KEY, RECORDINGS_DIR, SNIPPETS_DIR
+
+PAGE = DOCS_DIR / "errors.md"
 
 RECORDING = load_recording(RECORDINGS_DIR / "errors" / "error_in_stream.toml")
 BODY = RECORDING.request.body
@@ -119,6 +122,12 @@ def test_the_backoff_doubles_up_to_eight_seconds(waits: list[float]) -> None:
     assert len(server.served) == 7
     for wait, full in zip(waits, [0.5, 1, 2, 4, 8, 8], strict=True):
         assert 0.75 * full <= wait <= full
+    page = " ".join(PAGE.read_text().split())
+    assert (
+        "0.5 s before the first retry, 1 s before the second, doubling up to 8 s, each cut by "
+        "up to a quarter at random"
+    ) in page
+    assert "2 by default, so at most three requests" in page
 
 
 def test_a_529_on_the_first_attempt_is_invisible_to_the_caller(waits: list[float]) -> None:
@@ -171,24 +180,35 @@ def policy_client(
     )
 
 
-@pytest.mark.parametrize(
-    ("status", "error_class", "retried"),
-    [
-        (400, anthropic.BadRequestError, False),
-        (401, anthropic.AuthenticationError, False),
-        (402, anthropic.PaymentRequiredError, False),
-        (403, anthropic.PermissionDeniedError, False),
-        (404, anthropic.NotFoundError, False),
-        (413, anthropic.ContentTooLargeError, False),
-        (429, anthropic.RateLimitError, True),
-        (500, anthropic.InternalServerError, True),
-        (504, anthropic.GatewayTimeoutError, True),
-        (529, anthropic.OverloadedError, True),
-        (408, anthropic.RequestTimeoutError, True),
-        (409, anthropic.ConflictError, True),
-        (503, anthropic.ServiceUnavailableError, True),
-    ],
-)
+STATUSES: list[tuple[int, type[anthropic.APIStatusError], bool]] = [
+    (400, anthropic.BadRequestError, False),
+    (401, anthropic.AuthenticationError, False),
+    (402, anthropic.PaymentRequiredError, False),
+    (403, anthropic.PermissionDeniedError, False),
+    (404, anthropic.NotFoundError, False),
+    (413, anthropic.ContentTooLargeError, False),
+    (429, anthropic.RateLimitError, True),
+    (500, anthropic.InternalServerError, True),
+    (504, anthropic.GatewayTimeoutError, True),
+    (529, anthropic.OverloadedError, True),
+    (408, anthropic.RequestTimeoutError, True),
+    (409, anthropic.ConflictError, True),
+    (503, anthropic.ServiceUnavailableError, True),
+]
+TABLE_ROW = re.compile(r"^\| (\d{3}) \| `(\w+)` \| `(\w+)`[^|]* \| (yes|no) \|$", re.MULTILINE)
+
+
+def test_the_page_table_of_statuses_is_the_one_tested_below() -> None:
+    # errors.md: each row of the status table (status, class, retried) is a case of the
+    # test below, which runs the SDK; and the error types are the ones the body carries.
+    rows = TABLE_ROW.findall(PAGE.read_text())
+    assert len(rows) == 11
+    tested = {status: (cls.__name__, retried) for status, cls, retried in STATUSES}
+    for status, _, class_name, retried in rows:
+        assert tested[int(status)] == (class_name, retried == "yes"), status
+
+
+@pytest.mark.parametrize(("status", "error_class", "retried"), STATUSES)
 def test_the_class_of_each_status_and_whether_it_is_retried(
     status: int, error_class: type[anthropic.APIStatusError], retried: bool, waits: list[float]
 ) -> None:
@@ -285,8 +305,11 @@ def test_an_error_event_is_a_bare_api_status_error_with_status_200_never_retried
     assert error.status_code == 200
     assert error.type == error_type
     assert len(server.served) == 1
-    # The text that came before the error event was handed over, and stays the caller's.
+    # The text that came before the error event was handed over, and stays the caller's:
+    # errors.md, "after the stream's first five events (two of them text)".
     assert received == ["A hash table", " stores key-value pairs"]
+    page = " ".join(PAGE.read_text().split())
+    assert "after the stream's first five events (two of them text)" in page
 
 
 def test_the_error_event_is_the_body_of_the_error() -> None:

@@ -5,6 +5,8 @@ relay would serve forever, and the client has no recording of its own (it talks 
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import runpy
 import time
 from collections.abc import Iterator
@@ -19,9 +21,11 @@ from stream_replay import (
     CutAfter,
     ErrorEvent,
     Fault,
+    Recording,
     ReplayServer,
     StallBefore,
     load_recordings_for,
+    parse_fault,
 )
 from stream_replay._http import ThreadedServer
 
@@ -47,10 +51,12 @@ STALL_AFTER_FIRST_TEXT = StallBefore(6, 30)
 
 @contextmanager
 def relay_against_replay(
-    monkeypatch: pytest.MonkeyPatch, faults: list[Fault] | None = None
+    monkeypatch: pytest.MonkeyPatch,
+    faults: list[Fault] | None = None,
+    recordings: list[Recording] | None = None,
 ) -> Iterator[tuple[ThreadedServer, ReplayServer]]:
     """The replay server plays the API; relay_app.py is served in a thread, pointed at it."""
-    with ReplayServer(RECORDINGS, speed=0, faults=faults or []) as upstream:
+    with ReplayServer(recordings or RECORDINGS, speed=0, faults=faults or []) as upstream:
         monkeypatch.setenv("ANTHROPIC_BASE_URL", upstream.url)
         monkeypatch.setenv("ANTHROPIC_API_KEY", PLACEHOLDER_KEY)
         # Loaded afresh for each test: its AsyncAnthropic client belongs to one event loop.
@@ -153,6 +159,115 @@ def test_an_upstream_failure_reaches_the_browser_as_an_error_event(
     assert body.startswith('event: text\ndata: {"text": "A proxy buffers a response"}\n\n')
     assert body.endswith(last_event)
     assert "event: done" not in body
+
+
+[RECORDING] = RECORDINGS
+EVENTS = RECORDING.response.events
+
+
+def relayed_events(body: str) -> list[tuple[str, dict[str, str | None]]]:
+    """The relay's events as (name, data), parsed from its response body."""
+    parsed = []
+    for block in body.split("\n\n")[:-1]:
+        name_line, data_line = block.split("\n")
+        parsed.append((name_line.removeprefix("event: "), json.loads(data_line[6:])))
+    return parsed
+
+
+def texts_of(events: Any) -> list[dict[str, str | None]]:
+    return [
+        {"text": event.data["delta"]["text"]}
+        for event in events
+        if event.name == "content_block_delta"
+    ]
+
+
+def test_a_stream_cut_anywhere_reaches_the_browser_as_an_error_never_done(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # relay.md: a stream that ends without message_stop is no answer. The replay server's
+    # `cut:N` fault drops the connection after N events; request N+1 is cut after N events,
+    # for every N up to the event before message_stop.
+    cuts = range(len(EVENTS))
+    faults = [parse_fault(f"cut:{count}@{count + 1}") for count in cuts]
+    with relay_against_replay(monkeypatch, faults) as (relay, upstream):
+        for count in cuts:
+            body = httpx.get(f"{relay.url}/chat", params={"q": QUESTION}).text
+            *texts, last = relayed_events(body)
+            assert last == ("error", {"type": "relay_error"}), count
+            assert [data for _, data in texts] == texts_of(EVENTS[:count])
+            assert len(upstream.served) == count + 1
+
+
+def test_a_body_that_ends_early_but_cleanly_is_an_error_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # relay.md: the SDK raises nothing when the body ends cleanly before message_stop (its
+    # stop_reason is None, see truncated.md); the relay still sends `error`, not `done`,
+    # including after message_delta, when the stop reason is already known.
+    counts = range(len(EVENTS))
+    shortened = [
+        dataclasses.replace(
+            RECORDING, response=dataclasses.replace(RECORDING.response, events=EVENTS[:count])
+        )
+        for count in counts
+    ]
+    with relay_against_replay(monkeypatch, recordings=shortened) as (relay, _):
+        for count in counts:
+            body = httpx.get(f"{relay.url}/chat", params={"q": QUESTION}).text
+            *texts, last = relayed_events(body)
+            assert last == ("error", {"type": "incomplete_stream"}), count
+            assert [data for _, data in texts] == texts_of(EVENTS[:count])
+
+
+@pytest.mark.parametrize(
+    ("spec", "texts", "last_line"),
+    [
+        ("error:5", 2, 'error {"type": "overloaded_error"}'),
+        ("cut:5", 2, 'error {"type": "relay_error"}'),
+    ],
+)
+def test_the_browser_client_prints_the_error_the_page_shows(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    spec: str,
+    texts: int,
+    last_line: str,
+) -> None:
+    # relay.md: "--fault error:5 ... the client then prints two `text` events and
+    # `error {"type": "overloaded_error"}`. `--fault cut:5` gives `relay_error`."
+    page = " ".join((DOCS_DIR / "relay.md").read_text().split())
+    assert f"--fault {spec}" in page
+    with relay_against_replay(monkeypatch, [parse_fault(spec)]) as (relay, _):
+        monkeypatch.setenv("RELAY_URL", relay.url)
+        capsys.readouterr()
+        runpy.run_path(str(BROWSER_CLIENT), run_name="__main__")
+        printed = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in printed[3:]] == ["text"] * texts + ["error"]
+    assert printed[-1] == last_line
+
+
+def test_the_asgi_details_the_page_gives() -> None:
+    # relay.md: uvicorn announces ASGI spec version 2.3, below the 2.4 from which Starlette
+    # stops listening for http.disconnect while it streams; GZipMiddleware leaves
+    # text/event-stream alone.
+    from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES
+
+    seen: list[str] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return  # uvicorn's lifespan scope
+        seen.append(scope["asgi"]["spec_version"])
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    with ThreadedServer(app) as server:
+        httpx.get(server.url)
+    assert seen == ["2.3"]
+    page = " ".join((DOCS_DIR / "relay.md").read_text().split())
+    assert "ASGI spec version 2.3 or older" in page
+    assert "text/event-stream" in DEFAULT_EXCLUDED_CONTENT_TYPES
 
 
 # Opens an EventSource on the relay, as a page would, and notes every event it dispatches until

@@ -6,6 +6,7 @@ import dataclasses
 import json
 import re
 import runpy
+import sys
 import time
 
 import anthropic
@@ -142,12 +143,42 @@ def test_a_clean_end_before_message_stop_is_a_failure_too(
 def test_it_gives_up_after_three_attempts_with_a_short_capped_backoff(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # retrying.md: "The loop waits 0.2 s, then 0.4 s, before its second and third attempts,
+    # and then gives up."
+    waits: list[float] = []
+    real_sleep = time.sleep
+
+    def sleep(seconds: float) -> None:
+        if sys._getframe(1).f_code.co_filename == str(SNIPPET):  # the snippet's own waits
+            waits.append(seconds)
+        real_sleep(seconds)
+
+    monkeypatch.setattr(time, "sleep", sleep)
     result = run([parse_fault("error:2")], monkeypatch, capsys)
 
     assert result.served == ["1.toml"] * 3
     assert result.log[-1] == "gave up after 3 attempts"
     assert result.answer == ""
+    assert waits == [0.2, 0.4]
     assert result.seconds >= 0.2 + 0.4  # the two waits between the three attempts
+    page = " ".join(PAGE.read_text().split())
+    assert "tries up to three times" in page
+    assert "waits 0.2 s, then 0.4 s, before its second and third attempts" in page
+
+
+def test_the_page_counts_what_the_first_attempt_showed() -> None:
+    # retrying.md: under error:5@1 the error follows the fifth event, the third piece of
+    # text, after 92 characters; under cut-mid:6@1 the seventh event is cut, and the sixth is
+    # a ping, so the same text has been shown.
+    page = " ".join(PAGE.read_text().split())
+    events = FIRST.response.events
+    pieces = [e for e in events[:5] if e.data["type"] == "content_block_delta"]
+    assert len(pieces) == 3
+    assert "injected into the first attempt after its fifth event" in page
+    assert "The first attempt receives its third piece of text, then the error" in page
+    assert f"By then the {len(texts(FIRST, 5))} characters up to" in page
+    assert events[5].name == "ping"
+    assert "in the middle of the first attempt's seventh event. The sixth is a `ping`" in page
 
 
 def test_http_errors_before_the_stream_are_left_to_the_sdk(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import runpy
+import socket
+import sys
 import time
 
 import anthropic
@@ -156,4 +158,55 @@ def test_the_read_timeout_is_sent_in_x_stainless_read_timeout(
 
 
 def test_the_page_names_the_sdk_version_the_tests_run() -> None:
-    assert f"SDK {anthropic.__version__}" in PAGE.read_text()
+    import httpcore2
+
+    page = " ".join(PAGE.read_text().split())
+    assert f"SDK {anthropic.__version__}" in page
+    assert httpx2.__version__ == httpcore2.__version__
+    assert f"`httpcore2` {httpcore2.__version__}" in page
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the page gives the Linux values")
+def test_the_default_client_turns_on_tcp_keep_alive() -> None:
+    # timeouts.md: on Linux, SDK 2.12.0's default HTTP client probes after 60 s of idleness,
+    # every 60 s, and gives up after 5 unanswered probes. Read from the socket of a stream.
+    with ReplayServer([RECORDING], speed=0) as server:
+        sdk = anthropic.Anthropic(api_key=PLACEHOLDER_KEY, base_url=server.url)
+        with sdk.messages.create(**BODY_ARGS, stream=True) as stream:
+            sock = stream.response.extensions["network_stream"].get_extra_info("socket")
+            options = (
+                sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE),
+                sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE),
+                sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL),
+                sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT),
+            )
+            for _ in stream:
+                pass
+    keep_alive, idle, interval, count = options
+    assert keep_alive == 1
+    page = " ".join(PAGE.read_text().split())
+    assert (
+        f"starts probing after {idle} s of idleness, sends a probe every {interval} s, and "
+        f"gives up after {count} unanswered probes"
+    ) in page
+
+
+def test_the_numbers_the_page_reads_from_the_stream_and_the_fault() -> None:
+    # timeouts.md: "No two events on the wire are more than half a second apart" (checked
+    # above) and "three pings come while the model thinks"; the stall of `stall:12:3` comes
+    # after the first two pieces of text.
+    page = " ".join(PAGE.read_text().split())
+    names = [event.name for event in RECORDING.response.events]
+    thinking_end = names.index("content_block_stop")
+    assert names[:thinking_end].count("ping") == 3
+    assert "three pings come while the model thinks" in page
+    stall = parse_fault("stall:12:3")
+    assert isinstance(stall, StallBefore)
+    assert (stall.event, stall.seconds) == (12, 3)
+    texts = [
+        event
+        for event in RECORDING.response.events[: stall.event - 1]
+        if event.name == "content_block_delta" and event.data["delta"]["type"] == "text_delta"
+    ]
+    assert len(texts) == 2
+    assert "after the first two pieces of text, the server sends nothing for 3 seconds" in page

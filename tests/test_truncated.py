@@ -15,7 +15,7 @@ import pytest
 
 from stream_replay import CutAfter, Fault, Recording, ReplayServer, StallBefore, load_recording
 
-from .project import PLACEHOLDER_KEY, RECORDINGS_DIR, SNIPPETS_DIR
+from .project import DOCS_DIR, PLACEHOLDER_KEY, RECORDINGS_DIR, SNIPPETS_DIR
 
 COMPLETE = load_recording(RECORDINGS_DIR / "truncated" / "cut_connection.toml")
 ENDED_EARLY = load_recording(RECORDINGS_DIR / "truncated" / "ended_early.toml")
@@ -278,3 +278,33 @@ def test_the_guard_wants_a_stop_reason_too(
             snippet["ask"](QUESTION)
     assert raised.value.reason == "no stop reason"
     assert raised.value.partial == WHOLE_TEXT
+
+
+# --------------------------------------------------------------------------- the page's numbers
+
+PAGE = DOCS_DIR / "truncated.md"
+ORDINALS = ["zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh"]
+NUMBERS = ["no", "one", "two", "three", "four", "five", "six", "seven"]
+
+
+def test_the_page_counts_what_each_cut_leaves() -> None:
+    page = " ".join(PAGE.read_text().split())
+    # cut_connection.py under cut-mid:6: six whole events, three of them text, then half of
+    # the seventh, which is the fourth text delta.
+    assert "--fault cut-mid:6" in page
+    shown = len(texts_before(6))
+    assert NAMES[6] == "content_block_delta"
+    assert (
+        f"halfway through the {ORDINALS[shown + 1]} text delta, after the first "
+        f"{NUMBERS[shown]} have been printed"
+    ) in page
+    assert f"sends {NUMBERS[6]} events and half of the {ORDINALS[7]}" in page
+    # guarded.py under cut-mid:5@1: its first recording drops in its third text delta.
+    first = load_recording(RECORDINGS_DIR / "truncated" / "guarded" / "1.toml").response.events
+    assert "--fault cut-mid:5@1" in page
+    assert first[5].name == "content_block_delta"
+    shown = len(texts_before(5, first))
+    assert f"drops in the middle of its {ORDINALS[shown + 1]} text delta" in page
+    # The versions the page names are the ones the tests run.
+    assert f"SDK {anthropic.__version__}" in page
+    assert f"httpx2` {httpx2.__version__}" in page

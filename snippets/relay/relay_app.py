@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 
 import anthropic
 import uvicorn
+from anthropic.types import Message
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import StreamingResponse
@@ -35,10 +36,16 @@ async def relay(question: str) -> AsyncIterator[str]:
             max_tokens=1024,
             messages=[{"role": "user", "content": question}],
         ) as stream:
-            async for text in stream.text_stream:
-                yield sse("text", {"text": text})
-            message = await stream.get_final_message()
-        yield sse("done", {"stop_reason": message.stop_reason})
+            final: Message | None = None
+            async for event in stream:
+                if event.type == "text":
+                    yield sse("text", {"text": event.text})
+                elif event.type == "message_stop":  # the last event
+                    final = event.message
+        if final is None:  # the body ended early, cleanly: no message_stop
+            yield sse("error", {"type": "incomplete_stream"})
+        else:
+            yield sse("done", {"stop_reason": final.stop_reason})
     except anthropic.APIStatusError as error:  # an HTTP or `error` event
         yield sse("error", {"type": error.type})
     except Exception:  # a dropped connection, a timeout, a bug
