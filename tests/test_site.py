@@ -101,7 +101,7 @@ def test_the_offline_check_sees_a_cdn_script(tmp_path: Path) -> None:
 
 def test_a_missing_snippet_section_fails_the_build(tmp_path: Path) -> None:
     project = tmp_path / "project"
-    for name in ("docs", "snippets", "recordings"):
+    for name in ("docs", "snippets", "recordings", "overrides"):
         shutil.copytree(ROOT / name, project / name)
     shutil.copy(ROOT / "mkdocs.yml", project)
     page = project / "docs" / "index.md"
