@@ -15,7 +15,7 @@ import pytest
 
 from stream_replay import ReplayServer, load_recordings_for, parse_fault
 
-from .project import ROOT, output_file, subprocess_env
+from .project import DOCS_DIR, RECORDINGS_DIR, ROOT, output_file, subprocess_env
 
 pytestmark = pytest.mark.e2e
 TEXT_STREAM = Path("snippets/first_stream/text_stream.py")
@@ -37,9 +37,23 @@ def test_dev_run_replays_a_snippet_as_a_reader_would(snippet: Path) -> None:
     assert f"replaying {recording}: constructed" in result.stderr
 
 
-def test_the_replay_server_alone_serves_a_plain_snippet_run() -> None:
+def served_command_on_running_page() -> tuple[list[str], list[str]]:
+    """The `serve-recordings` block of running.md: its command and the lines it prints."""
+    page = (DOCS_DIR / "running.md").read_text()
+    block = page.split("$ python3 dev.py serve-recordings", 1)[1].split("```", 1)[0]
+    command, *printed = block.strip("\n").splitlines()
+    return command.split(), printed
+
+
+@pytest.mark.parametrize("with_snippet", [True, False], ids=["its snippet", "all"])
+def test_the_replay_server_alone_serves_a_plain_snippet_run(with_snippet: bool) -> None:
+    """running.md's command prints what the page shows (on a free port, not 8765), and a
+    plain `python snippets/...py` with the two printed variables replays through it."""
+    arguments, shown = served_command_on_running_page()
+    # The page's command as it stands (recorded pace); all recordings at once with no waiting.
     server = subprocess.Popen(
-        [sys.executable, "-m", "stream_replay", "serve", "--port", "0", "--speed", "0"],
+        [sys.executable, "-m", "stream_replay", "serve", "--port", "0"]
+        + (arguments if with_snippet else ["--speed", "0"]),
         cwd=ROOT,
         env=subprocess_env(),
         stdout=subprocess.PIPE,
@@ -47,14 +61,14 @@ def test_the_replay_server_alone_serves_a_plain_snippet_run() -> None:
     )
     try:
         assert server.stdout is not None
-        exports = {}
+        printed, exports = [], {}
         for line in server.stdout:
+            printed.append(line.rstrip("\n"))
             if line.strip().startswith("export "):
                 name, _, value = line.strip().removeprefix("export ").partition("=")
                 exports[name] = value
             if line.startswith("Press Ctrl-C"):
                 break
-        # `python snippets/...py` with the two printed variables, as running.md says.
         result = run(sys.executable, str(TEXT_STREAM), **exports)
     finally:
         server.terminate()
@@ -62,6 +76,13 @@ def test_the_replay_server_alone_serves_a_plain_snippet_run() -> None:
     assert set(exports) == {"ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY"}
     assert result.returncode == 0, result.stderr
     assert result.stdout == output_file(ROOT / TEXT_STREAM).read_text()
+    port = exports["ANTHROPIC_BASE_URL"].rsplit(":", 1)[1]
+    as_on_page = [line.replace(f":{port}", ":8765") for line in printed]
+    if with_snippet:
+        assert as_on_page == shown
+    else:
+        every = len(list(RECORDINGS_DIR.rglob("*.toml")))
+        assert as_on_page[0] == f"Serving {every} recording(s) on http://127.0.0.1:8765 at speed 0."
 
 
 def test_live_without_a_key_says_what_is_missing() -> None:
