@@ -19,7 +19,7 @@ from stream_replay._drift import drift, structure
 
 from .project import RECORDINGS_DIR, ROOT, subprocess_env
 
-THINKING = RECORDINGS_DIR / "events" / "thinking_events.toml"
+THINKING = RECORDINGS_DIR / "content_blocks" / "thinking_events.toml"
 TEXT = RECORDINGS_DIR / "first_stream" / "raw_events.toml"
 
 
