@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,42 @@ def test_a_page_gives_the_command_that_reproduces_a_faulted_snippet(snippet: Pat
     command = f"python3 dev.py run {relative(snippet)} {flags}"
     pages = [page for page in PAGES if relative(snippet) in page.read_text()]
     assert any(command in page.read_text() for page in pages), f"no page shows `{command}`"
+
+
+# Where the site's recordings come from is said once, on the recording format page (and
+# pointed to from the home page), not on every page that replays one.
+PROVENANCE_HOME = {"docs/recordings.md", "docs/index.md"}
+
+
+def test_the_provenance_of_the_recordings_is_said_in_one_place() -> None:
+    repeated = [
+        relative(page)
+        for page in PAGES
+        if "constructed to the documented wire format" in " ".join(page.read_text().split())
+        and relative(page) not in PROVENANCE_HOME
+    ]
+    assert repeated == [], "link to recordings.md#where-the-recordings-on-this-site-come-from"
+
+
+# Pages that teach carry their sources in one collapsed block at the end; the home page and
+# the pages about the project's own tools have none to give.
+PAGES_WITHOUT_SOURCES = {"index.md", "running.md", "recording.md", "recordings.md"}
+
+
+@pytest.mark.parametrize(
+    "page", [p for p in PAGES if p.name not in PAGES_WITHOUT_SOURCES], ids=lambda p: p.name
+)
+def test_a_page_ends_with_its_dated_sources(page: Path) -> None:
+    text = page.read_text()
+    assert text.count('??? info "Sources"') == 1, "one Sources block"
+    block = text.split('??? info "Sources"', 1)[1]
+    assert all(line.startswith("    ") or not line.strip() for line in block.splitlines()), (
+        "the Sources block is the last thing on the page"
+    )
+    undated = [
+        line.strip()
+        for line in block.split("\n    - ")
+        if "platform.claude.com" in line and not re.search(r"\d{4}-\d\d-\d\d", line)
+    ]
+    assert undated == [], "an official page cited without the date of the copy read"
+    assert "as of November 2026" not in text
