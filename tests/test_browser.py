@@ -85,6 +85,13 @@ def site_url(built_site: Path) -> Iterator[str]:
     server.shutdown()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def fresh_screenshots() -> None:
+    """This run's screenshots only: none left from a page since renamed or removed."""
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    SCREENSHOTS.mkdir(parents=True)
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
@@ -170,7 +177,6 @@ def test_a_page_as_a_reader_first_sees_it(
     browser: Browser, site_url: str, built_site: Path, page_name: Path, width: str, scheme: Scheme
 ) -> None:
     seen = visit(browser, f"{site_url}/{page_path(page_name)}", width=width, scheme=scheme)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shot = SCREENSHOTS / f"{page_name.as_posix().replace('/', '_')}-{width}-{scheme}.jpeg"
     seen.page.screenshot(path=shot, full_page=True, type="jpeg", quality=70)
     problems = {
