@@ -23,6 +23,21 @@ window.siteProbes = (() => {
     });
   }
 
+  // Anything wider than the window (the page scrolls sideways), and code not set flush left.
+  function overflow() {
+    const problems = [];
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth > width + 1) {
+      problems.push(`the page is ${document.documentElement.scrollWidth}px wide in a ${width}px window`);
+    }
+    for (const pre of document.querySelectorAll(".md-content pre")) {
+      if (getComputedStyle(pre).textAlign !== "left" && getComputedStyle(pre).textAlign !== "start") {
+        problems.push(`code set ${getComputedStyle(pre).textAlign}: ${pre.textContent.slice(0, 40)}`);
+      }
+    }
+    return problems;
+  }
+
   // The text of a block, and a way from an offset in it to (text node, offset in the node).
   function textOf(element) {
     const nodes = [];
@@ -143,5 +158,5 @@ window.siteProbes = (() => {
     return [...document.querySelectorAll(".language-text pre > code")].map((c) => c.textContent);
   }
 
-  return { hiddenOutputs, brokenTokens, lowContrast, codeTexts };
+  return { hiddenOutputs, overflow, brokenTokens, lowContrast, codeTexts };
 })();

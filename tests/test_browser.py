@@ -183,6 +183,7 @@ def test_a_page_as_a_reader_first_sees_it(
         "errors in the console": seen.errors,
         "what a first visit downloads": budget_problems(seen, site_url),
         "outputs a reader must click to see": seen.probe("hiddenOutputs"),
+        "what does not fit the window": seen.probe("overflow"),
         "lines that break inside a token or a name": seen.probe("brokenTokens"),
         "text below WCAG AA contrast": seen.probe("lowContrast"),
     }
