@@ -2,9 +2,8 @@
 
 import anthropic
 
-client = (
-    anthropic.Anthropic()
-)  # reads ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL)
+# Reads ANTHROPIC_API_KEY, and ANTHROPIC_BASE_URL when it is set.
+client = anthropic.Anthropic()
 
 # --8<-- [start:stream]
 with client.messages.stream(
