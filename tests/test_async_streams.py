@@ -11,7 +11,7 @@ import tomllib
 import anthropic
 import pytest
 
-from stream_replay import ReplayServer, load_recordings_for
+from stream_replay import ReplayServer, load_recordings_for, parse_fault
 
 from .project import DOCS_DIR, PLACEHOLDER_KEY, ROOT, SNIPPETS_DIR, output_file
 
@@ -75,3 +75,22 @@ def test_the_python_the_page_names_is_the_oldest_the_project_supports() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert project["requires-python"] == ">=3.11"
     assert "`asyncio.TaskGroup` (Python 3.11 and later)" in PAGE
+
+
+def test_a_cut_stream_in_the_task_group_does_not_cancel_the_others(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # async.md: each task catches its own stream's failure, a broken connection included, so
+    # the other streams finish. Whichever request comes first is cut in the middle.
+    snippet = SNIPPETS_DIR / "async_streams" / "taskgroup_streams.py"
+    with ReplayServer(
+        load_recordings_for(snippet, ROOT), speed=0, faults=[parse_fault("cut-mid:3@1")]
+    ) as server:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", PLACEHOLDER_KEY)
+        runpy.run_path(str(snippet), run_name="__main__")
+    printed = capsys.readouterr().out.splitlines()
+    assert not server.mismatches
+    assert len(printed) == 3
+    assert sum(line.endswith("[failed: RemoteProtocolError]") for line in printed) == 1
+    assert len(set(printed) & set(output_file(snippet).read_text().splitlines())) == 2

@@ -313,7 +313,7 @@ def test_a_snippet_sends_the_api_version_of_the_installed_sdk(
 
 def test_the_page_teaches_the_version_the_sdk_sends() -> None:
     assert f"`anthropic-version: {API_VERSION}`" in PAGE  # the short answer
-    assert f"Send `{API_VERSION}`:" in PAGE  # the section on versions
+    assert f"Send `anthropic-version: {API_VERSION}`." in PAGE  # the section on versions
 
 
 def test_the_timeouts_on_the_page_and_in_the_snippets_are_the_libraries() -> None:

@@ -3,6 +3,7 @@
 import asyncio
 
 import anthropic
+import httpx2
 
 client = anthropic.AsyncAnthropic()
 
@@ -22,10 +23,13 @@ async def translate(language: str) -> str:
             ],
         ) as stream:
             return await stream.get_final_text()
-    except anthropic.APIStatusError as error:
-        # Caught here, inside the task: an exception that escaped would
-        # make the TaskGroup cancel the other streams.
+    # Caught here, inside the task: an exception that escaped would make the
+    # TaskGroup cancel the other streams.
+    except anthropic.APIStatusError as error:  # an HTTP error, an error event
         return f"[failed: {error.type}]"
+    except (anthropic.APIConnectionError, httpx2.TransportError) as error:
+        # no connection; or one that broke or stalled mid-stream
+        return f"[failed: {type(error).__name__}]"
 
 
 async def main() -> None:

@@ -73,7 +73,7 @@ def act(message: Message, messages: list[MessageParam]) -> bool:
         # --8<-- [start:pause_turn]
         case "pause_turn":
             calls = sum(b.type == "server_tool_use" for b in message.content)
-            print(f"[pause_turn: paused after {calls} searches; resuming]")
+            print(f"[pause_turn: paused after {calls} search calls; resuming]")
             # Send the paused turn back as it is, and the server carries on.
             messages.append({"role": "assistant", "content": message.content})
             return True
