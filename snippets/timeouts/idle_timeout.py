@@ -5,9 +5,9 @@ import httpx2
 
 # Seconds of silence to allow. 1 s makes the replay quick; a live app
 # needs far more: see "Choosing the limit".
-IDLE_LIMIT = 1.0
-
 # --8<-- [start:client]
+IDLE_LIMIT = 1.0  # seconds of silence before giving up
+
 # The read timeout bounds each wait for data, not the whole stream: every
 # byte that arrives, a ping too, starts the count again.
 client = anthropic.Anthropic(
