@@ -127,11 +127,19 @@ window.siteProbes = (() => {
     for (const element of document.body.querySelectorAll("*")) {
       if (!ownText(element)) continue;
       if (!element.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
+      if (element.closest(".md-search__output") && !document.getElementById("__search").checked) {
+        continue; // the search panel is closed (it fades out rather than hide)
+      }
       const box = element.getBoundingClientRect();
       if (box.width < 2 || box.height < 2) continue; // text hidden for screen readers only
       const style = getComputedStyle(element);
       const bg = background(element);
-      const fg = over(rgba(style.color), bg);
+      // An ancestor's opacity fades the text into what is behind it (Material's <small>).
+      let opacity = 1;
+      for (let e = element; e; e = e.parentElement) opacity *= Number(getComputedStyle(e).opacity);
+      if (opacity < 0.05) continue; // faded out of sight, such as a closed search panel
+      const color = rgba(style.color);
+      const fg = over({ ...color, a: color.a * opacity }, bg);
       const size = parseFloat(style.fontSize);
       const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
       const needed = large ? 3 : 4.5;

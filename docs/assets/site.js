@@ -48,12 +48,16 @@
     return span;
   }
 
-  // One line of text: a block (its continuation lines indent, extra.css) of JSON members.
+  // One line of text: a block whose continuation lines hang two columns in from where its
+  // text starts (extra.css); a line of JSON (`data: {...}`, `{...}`) is cut into members.
+  var JSON_LINE = /^\s*(data:\s*)?[{[]/;
   function line(text) {
-    if (text.indexOf('"') < 0) {
-      return block("wire-line", text);
-    }
     var whole = block("wire-line");
+    whole.style.setProperty("--hang", text.length - text.trimStart().length + 2 + "ch");
+    if (!JSON_LINE.test(text)) {
+      whole.textContent = text;
+      return whole;
+    }
     members(text).forEach(function (parts) {
       var member = block("wire-piece");
       parts.forEach(function (part) {
