@@ -114,6 +114,10 @@ class Visit:
     def probe(self, name: str) -> list[str]:
         return list(self.page.evaluate(f"window.siteProbes.{name}()"))
 
+    def settle(self) -> None:
+        """Wait until the page's own transitions (Material's, after a resize) have ended."""
+        self.page.wait_for_function("document.getAnimations().length === 0", timeout=5_000)
+
     def close(self) -> None:
         self.page.context.close()
 
@@ -169,6 +173,10 @@ def budget_problems(visit: Visit, site_url: str) -> list[str]:
 # the dark one; so both widths and both themes are seen, and a full-page screenshot of each
 # goes to test-artifacts/screenshots/.
 VIEWS: list[tuple[str, Scheme]] = [("desktop", "light"), ("phone", "dark")]
+# The same visit is then seen at other widths, resized in place: each theme at both widths
+# (Material's navigation drawer, for one, shows only on narrow screens), and the narrowest
+# phones, where everything must still fit.
+ALSO_AT = {"light": [390, 320], "dark": [1366]}
 
 
 @pytest.mark.parametrize(("width", "scheme"), VIEWS, ids=[f"{w}-{s}" for w, s in VIEWS])
@@ -187,6 +195,11 @@ def test_a_page_as_a_reader_first_sees_it(
         "lines that break inside a token or a name": seen.probe("brokenTokens"),
         "text below WCAG AA contrast": seen.probe("lowContrast"),
     }
+    for other_width in ALSO_AT[scheme]:
+        seen.page.set_viewport_size({"width": other_width, "height": 844})
+        seen.settle()
+        problems[f"what does not fit {other_width}px"] = seen.probe("overflow")
+        problems[f"text below WCAG AA contrast at {other_width}px"] = seen.probe("lowContrast")
     scheme_used = seen.page.get_attribute("body", "data-md-color-scheme")
     shown = seen.probe("codeTexts")
     seen.close()
@@ -265,6 +278,22 @@ def test_the_short_answer_is_set_at_body_size(browser: Browser, site_url: str) -
     body = page.eval_on_selector("article > p", size)
     page.context.close()
     assert answer == body
+
+
+def test_a_wire_block_copies_exactly_the_recorded_bytes(
+    browser: Browser, site_url: str, built_site: Path
+) -> None:
+    """site.js splits lines into blocks; the copy button must still copy the text as it is."""
+    page = visit(browser, f"{site_url}/events/", width="phone").page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    block = page.locator(".language-text", has_text="event: message_start").first
+    block.hover()
+    block.locator("button[data-clipboard-target]").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    page.context.close()
+    built = static_code_texts(built_site / "events" / "index.html")
+    original = next(text for text in built if text.startswith("event: message_start"))
+    assert copied == original.rstrip()  # not a blank line after each line, as innerText gives
 
 
 def test_a_console_block_copies_without_prompt_or_output(browser: Browser, site_url: str) -> None:

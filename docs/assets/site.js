@@ -75,6 +75,9 @@
         return;
       }
       code.dataset.wrapped = "1";
+      // Material's copy button copies the text as laid out, which would double each line
+      // break now that lines are blocks; it copies a [data-copy] value instead when there is.
+      code.dataset.copy = code.textContent;
       var lines = code.textContent.split("\n");
       var fragment = document.createDocumentFragment();
       lines.forEach(function (text, i) {
