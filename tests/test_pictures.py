@@ -163,6 +163,25 @@ def test_a_picture_stands_on_a_page_in_a_figure_with_a_caption(path: Path) -> No
     assert text.count(f'--8<-- "{relative(path)}"') == len(pages), "outside a figure"
 
 
+# The diagrams, drawn by hand, and the page each explains.
+DIAGRAMS = {
+    "stream-shape": "events.md",  # message, content blocks by index, deltas, stop
+    "error-before-during": "errors.md",  # an HTTP error and SDK retries; an error event
+    "retry-resume": "retrying.md",  # the same request again, or a continuation
+    "relay": "relay.md",  # the API, the relay, a proxy, the browser
+}
+
+
+def test_each_diagram_is_on_its_page() -> None:
+    assert {p.stem for p in svgs(DIAGRAMS_DIR)} == set(DIAGRAMS)
+    misplaced = [
+        name
+        for name, page in DIAGRAMS.items()
+        if f"docs/diagrams/{name}.svg" not in pictures_on(DOCS_DIR / page)
+    ]
+    assert misplaced == []
+
+
 def test_a_caption_states_only_times_of_its_recording() -> None:
     """A time in a timeline's caption is one its picture's description or the recording's
     text timeline gives."""
@@ -266,7 +285,7 @@ def test_an_error_event_is_drawn_as_an_error() -> None:
     svg = timeline_svg(load_recording(RECORDINGS_DIR / "first_stream/error_event.toml"))
     assert "error: overloaded_error</text>" in svg
     assert "error event 1.317 s, no message_stop" in svg
-    assert 'class="tl-fail"' in svg
+    assert 'class="pic-fail"' in svg
 
 
 def test_an_http_error_has_no_timeline() -> None:

@@ -1,8 +1,8 @@
 """A recording's timing as a picture: its events on a time axis, one lane per event type.
 
 The SVG stands alone (its own `<title>` and `<desc>`), and inlined into a page it takes the
-page's colours: everything is drawn in `currentColor`, and a few classes (`tl-muted`,
-`tl-accent`, `tl-fail`) let the page's stylesheet set the colours of each theme.
+page's colours: everything is drawn in `currentColor`, and a few classes (`pic-muted`,
+`pic-accent`, `pic-fail`) let the page's stylesheet set the colours of each theme.
 """
 
 from __future__ import annotations
@@ -254,7 +254,7 @@ class _Picture:
         rows: list[tuple[float, str, str]] = []
         if self.first is not None:
             what = "first text" if self.first.delta == "text_delta" else "first tool input"
-            rows.append((self.first.at, f"{what} {_seconds(self.first.at)}", "tl-accent"))
+            rows.append((self.first.at, f"{what} {_seconds(self.first.at)}", "pic-accent"))
         last = self.last_at
         match self.stream.end:
             case "complete":
@@ -262,11 +262,11 @@ class _Picture:
                 rows.append((stop, f"message_stop {_seconds(stop)}", ""))
             case "error":
                 at = min(a.at for a in self.stream.arrivals if a.kind == "error")
-                rows.append((at, f"error event {_seconds(at)}, no message_stop", "tl-fail"))
+                rows.append((at, f"error event {_seconds(at)}, no message_stop", "pic-fail"))
             case "dropped":
-                rows.append((last, f"connection dropped {_seconds(last)}", "tl-fail"))
+                rows.append((last, f"connection dropped {_seconds(last)}", "pic-fail"))
             case "ended":
-                rows.append((last, f"body ended {_seconds(last)}, no message_stop", "tl-fail"))
+                rows.append((last, f"body ended {_seconds(last)}, no message_stop", "pic-fail"))
         return rows
 
     def svg(self) -> str:
@@ -296,7 +296,7 @@ class _Picture:
                     d += f"V{label_y - 12}M{_n(x)} {label_y + 4}"
                     start = label_y + 4
             klass = f' class="{css}"' if css else ""
-            dash = ' stroke-dasharray="4 3"' if css == "tl-accent" else ""
+            dash = ' stroke-dasharray="4 3"' if css == "pic-accent" else ""
             out.append(
                 f'<path{klass} d="{d}V{bottom}" stroke-width="1"{dash} fill="none"/>'
                 if start < bottom
@@ -322,7 +322,7 @@ class _Picture:
     def _lane(self, lane: _Lane, top: float) -> list[str]:
         middle = top + 21
         out = [
-            f'<text class="tl-muted" x="{LEFT}" y="{top + 11}">{escape(lane.label)}</text>',
+            f'<text class="pic-muted" x="{LEFT}" y="{top + 11}">{escape(lane.label)}</text>',
             f'<path d="M{LEFT} {middle}H{RIGHT}" stroke-width="1" opacity="0.25"/>',
         ]
         if lane.kind == "headers":
@@ -334,21 +334,21 @@ class _Picture:
             crosses = "".join(
                 f"M{_n(self.axis.x(a.at) - 5)} {middle - 5}l10 10m0 -10l-10 10" for a in plain
             )
-            out.append(f'<path class="tl-fail" d="{crosses}" stroke-width="2.5"/>')
+            out.append(f'<path class="pic-fail" d="{crosses}" stroke-width="2.5"/>')
         elif plain:
             ticks = "".join(f"M{_n(self.axis.x(a.at))} {middle - 6}v12" for a in plain)
             out.append(f'<path d="{ticks}" stroke-width="2"/>')
         if self.first is not None and self.first in lane.arrivals:
             first = _n(self.axis.x(self.first.at))
-            out.append(f'<path class="tl-accent" d="M{first} {middle - 8}v16" stroke-width="4"/>')
+            out.append(f'<path class="pic-accent" d="M{first} {middle - 8}v16" stroke-width="4"/>')
         for half in (a for a in lane.arrivals if not a.whole):
             at = self.axis.x(half.at)
             out.append(
-                f'<rect class="tl-fail" x="{_n(at - 3)}" y="{middle - 6}" width="6" height="12" '
+                f'<rect class="pic-fail" x="{_n(at - 3)}" y="{middle - 6}" width="6" height="12" '
                 f'fill="none" stroke-width="1.5"/>'
             )
             if lane.delta != HALF:
-                out.append(self._label(at + 5, middle + 4, HALF, "tl-fail"))
+                out.append(self._label(at + 5, middle + 4, HALF, "pic-fail"))
         return out
 
     def _silences(self, top: float, bottom: float) -> list[str]:
@@ -367,7 +367,7 @@ class _Picture:
             width = len(text) * CHAR
             x = min(max((x0 + x1 - width) / 2, LEFT), RIGHT + 6 - width)
             out.append(
-                f'<text class="tl-muted" x="{_n(x)}" y="{_n(bottom + HEADER_ROW - 4)}">'
+                f'<text class="pic-muted" x="{_n(x)}" y="{_n(bottom + HEADER_ROW - 4)}">'
                 f"{escape(text)}</text>"
             )
         return out
@@ -394,7 +394,7 @@ class _Picture:
             if ends and start < ends[-1] + CHAR:
                 continue
             ends.append(start + width)
-            out.append(f'<text class="tl-muted" x="{_n(start)}" y="{_n(y + 18)}">{text}</text>')
+            out.append(f'<text class="pic-muted" x="{_n(start)}" y="{_n(y + 18)}">{text}</text>')
         return out
 
     def description(self) -> str:
