@@ -97,17 +97,18 @@ def _replayed(recording: Recording, faults: Sequence[Fault], request_number: int
     rest = splitter.close()
     if rest.strip():
         arrivals.append(_arrival(rest, at, whole=not plan.cut))
+    return _Stream(response.status, response.at, tuple(arrivals), _end(arrivals, plan.cut))
+
+
+def _end(arrivals: Sequence[_Arrival], cut: bool) -> End:
+    """How the stream ended: an error event, the connection dropped, or, without either, with
+    message_stop or without it."""
     kinds = {a.kind for a in arrivals if a.whole}
-    end: End = (
-        "error"
-        if "error" in kinds
-        else "complete"
-        if "message_stop" in kinds and not plan.cut
-        else "dropped"
-        if plan.cut
-        else "ended"
-    )
-    return _Stream(response.status, response.at, tuple(arrivals), end)
+    if "error" in kinds:
+        return "error"
+    if cut:
+        return "dropped"
+    return "complete" if "message_stop" in kinds else "ended"
 
 
 def _arrival(raw: bytes, at: float, *, whole: bool = True) -> _Arrival:
@@ -239,9 +240,11 @@ class _Picture:
         self.lanes = _lanes(stream)
         times = [stream.headers_at, *(a.at for a in stream.arrivals)]
         self.axis = _Axis(times)
-        self.first = next(
-            (a for a in stream.arrivals if a.delta == "text_delta" and a.carries), None
-        ) or next((a for a in stream.arrivals if a.delta == "input_json_delta" and a.carries), None)
+        # The first delta that carries text, or tool input when no text comes.
+        carrying = [a for a in stream.arrivals if a.carries]
+        self.first = next((a for a in carrying if a.delta == "text_delta"), None) or next(
+            iter(carrying), None
+        )
         self.last_at = max(times)
         self.silence = max(
             itertools.pairwise(sorted(times)),
@@ -289,19 +292,14 @@ class _Picture:
             x, y = self.axis.x(at), HEADER_ROW * (row + 1) - 3
             out.append(self._label(x, y, text, css))
             # The guide runs from its label down to the axis, around the labels below it.
-            d, start = f"M{_n(x)} {y + 4}", y + 4
+            d = f"M{_n(x)} {y + 4}"
             for below, (left, right) in enumerate(spans[row + 1 :], start=row + 2):
                 if left - 2 <= x <= right + 2:
                     label_y = HEADER_ROW * below - 3
                     d += f"V{label_y - 12}M{_n(x)} {label_y + 4}"
-                    start = label_y + 4
             klass = f' class="{css}"' if css else ""
             dash = ' stroke-dasharray="4 3"' if css == "pic-accent" else ""
-            out.append(
-                f'<path{klass} d="{d}V{bottom}" stroke-width="1"{dash} fill="none"/>'
-                if start < bottom
-                else ""
-            )
+            out.append(f'<path{klass} d="{d}V{bottom}" stroke-width="1"{dash} fill="none"/>')
         for number, lane in enumerate(self.lanes):
             out += self._lane(lane, top + LANE * number)
         out += self._ticks(bottom + HEADER_ROW)
