@@ -8,7 +8,7 @@
     python3 dev.py serve-recordings [SNIPPET ...]      # the replay server alone
     python3 dev.py record SNIPPET                      # record a snippet from the live API
     python3 dev.py check PATH ...                      # check recordings and .sse bodies
-    python3 dev.py timeline RECORDING                  # what arrived when in a recording
+    python3 dev.py timeline RECORDING [--svg]          # what arrived when (--svg: drawn)
     python3 dev.py drift STORED NEW | --live           # compare recordings by structure
 
 Needs only Python 3.11+. The first run creates `.venv/` from the pinned, hash-checked

@@ -30,6 +30,7 @@ from ._server import ReplayServer
 from ._snippets import find_project_root, load_recordings_for, recording_paths_for
 from ._sse import split_events
 from ._timeline import timeline
+from ._timeline_svg import timeline_svg
 
 __all__ = [
     "CutAfter",
@@ -61,4 +62,5 @@ __all__ = [
     "recording_paths_for",
     "split_events",
     "timeline",
+    "timeline_svg",
 ]

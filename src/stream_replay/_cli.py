@@ -24,6 +24,7 @@ from ._snippets import (
     snippet_key,
 )
 from ._timeline import timeline
+from ._timeline_svg import timeline_svg
 
 # The replay server needs *a* key, as the API does, but never sees a real one.
 PLACEHOLDER_KEY = "replay-no-key-needed"
@@ -79,8 +80,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--max-seconds", type=_seconds, default=900.0, help="for the whole run (default 900)"
     )
 
-    show = commands.add_parser("timeline", help="print what arrived when in a recording")
+    show = commands.add_parser(
+        "timeline",
+        help="print what arrived when in a recording (--svg: as a picture)",
+        epilog=FAULTS_EPILOG,
+        formatter_class=raw,
+    )
     show.add_argument("recording", type=Path)
+    show.add_argument(
+        "--svg", action="store_true", help="print an SVG of its events on a time axis instead"
+    )
+    show.add_argument(
+        "--fault",
+        type=_fault_spec,
+        action="append",
+        default=[],
+        help="with --svg: draw the stream as the replay server sends it with this fault",
+    )
 
     check = commands.add_parser("check", help="check recordings (.toml) and SSE bodies (.sse)")
     check.add_argument("paths", type=Path, nargs="+")
@@ -115,7 +131,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 max_seconds=args.max_seconds,
             )
         if args.command == "timeline":
-            print(timeline(load_recording(args.recording)), end="")
+            if args.fault and not args.svg:
+                show.error("--fault draws a replayed stream: give --svg too")
+            recording = load_recording(args.recording)
+            if args.svg:
+                print(timeline_svg(recording, faults=args.fault), end="")
+            else:
+                print(timeline(recording), end="")
             return 0
         if args.command == "drift":
             if args.live:
@@ -149,6 +171,11 @@ def _one_line(error: BaseException) -> str:
         filename = getattr(error, "filename", None)
         return f"{filename}: {error.strerror}" if filename else error.strerror
     return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+def _fault_spec(spec: str) -> str:
+    _fault(spec)  # checked, kept as written
+    return spec
 
 
 def _fault(spec: str) -> Fault:
