@@ -64,7 +64,9 @@ def test_the_player_data_is_its_recording_under_its_faults(
     if update_outputs:
         shown.parent.mkdir(parents=True, exist_ok=True)
         shown.write_text(text, encoding="utf-8")
-    assert shown.is_file(), f"{relative(shown)} is missing: run python3 dev.py test --update-outputs"
+    assert shown.is_file(), (
+        f"{relative(shown)} is missing: run python3 dev.py test --update-outputs"
+    )
     assert shown.read_text(encoding="utf-8") == text, f"{relative(shown)} is stale"
 
 
@@ -84,7 +86,9 @@ def test_every_player_file_is_one_the_tests_generate() -> None:
 def test_every_player_on_a_page_plays_a_generated_file() -> None:
     wanted = {player_file(key, specs) for key, specs in PLAYERS}
     placed = players_on_pages()
-    missing = [f"{page}: {target or 'no data-src'}" for page, target in placed if target not in wanted]
+    missing = [
+        f"{page}: {target or 'no data-src'}" for page, target in placed if target not in wanted
+    ]
     assert missing == [], "a player whose data is not generated (PLAYERS in tests/project.py)"
     unused = wanted - {target for _, target in placed}
     assert unused == set(), "player data that no page plays"

@@ -51,6 +51,14 @@
     return bytes;
   }
 
+  function base64(text) {
+    try {
+      return typeof text === "string" && atob(text) !== undefined;
+    } catch (error) {
+      return false;
+    }
+  }
+
   function check(data) {
     var time = function (t) { return typeof t === "number" && isFinite(t) && t >= 0; };
     var last = 0;
@@ -59,7 +67,7 @@
       (typeof data.body === "string" || Array.isArray(data.chunks));
     ok = ok && (data.chunks || []).every(function (chunk) {
       var fine = chunk && time(chunk.at) && chunk.at >= last &&
-        (typeof chunk.text === "string" || typeof chunk.base64 === "string");
+        (typeof chunk.text === "string" || base64(chunk.base64));
       last = fine ? chunk.at : last;
       return fine;
     });
