@@ -174,3 +174,10 @@ def test_the_players_directory_is_published_with_the_site(built_site: Path) -> N
     for key, specs in PLAYERS:
         name = player_file(key, specs)
         assert (built_site / "players" / name).read_bytes() == (PLAYERS_DIR / name).read_bytes()
+
+
+def test_the_player_is_small() -> None:
+    """Plain JavaScript and CSS, no framework: under 30 KB unminified, together."""
+    assets = DOCS_DIR / "assets"
+    size = sum((assets / name).stat().st_size for name in ("player.js", "player.css"))
+    assert size < 30 * 1024, f"player.js and player.css are {size} bytes"
