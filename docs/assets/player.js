@@ -286,7 +286,7 @@
       link.href = new URL("../recordings/#where-the-recordings-on-this-site-come-from", HERE).href;
       const faults = (data.faults || []).join(" ");
       const source = el("p", "sp-source", `Replays ${data.recording}`,
-        faults ? ` with --fault ${faults}` : "", " (", link, ").");
+        ...(faults ? [" with ", el("code", "", `--fault ${faults}`)] : []), " (", link, ").");
       root.replaceChildren(el("p", "sp-title", title), controls, legend, this.status, panes, source);
       root.addEventListener("keydown", (event) => this.key(event));
     }
