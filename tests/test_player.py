@@ -9,6 +9,7 @@ only a page with a player loads it and its data.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -120,11 +121,16 @@ def read(player: Locator) -> dict[str, Any]:
 
 
 def play_to_the_end(player: Locator, speed: str) -> dict[str, Any]:
+    """Play at `speed` ("0" is instant) until the end; at a pace, no faster than it."""
+    total = float(player.locator(".sp-scrubber").get_attribute("max") or 0) / 1000
     player.locator(".sp-speed").select_option(speed)
+    started = time.monotonic()
     player.get_by_role("button", name="Play").click()
     player.page.wait_for_function(
         "p => p.dataset.state === 'ended'", arg=player.element_handle(), timeout=20_000
     )
+    if float(speed):
+        assert time.monotonic() - started >= 0.9 * total / float(speed)
     return read(player)
 
 
@@ -198,6 +204,7 @@ def test_the_keyboard_plays_pauses_steps_and_restarts(open_player: Any) -> None:
     keyboard = seen.page.keyboard
     recording = recording_of("first_stream/text_stream")
     first, second = recording.response.events[:2]
+    player.locator(".sp-speed").select_option("0.25")  # time enough to see each key's effect
     player.locator(".sp-scrubber").focus()
     keyboard.press("ArrowRight")  # the headers and message_start, at the same moment
     assert read(player)["events"] == ["message_start"]
@@ -256,7 +263,7 @@ def test_every_control_has_a_name(open_player: Any) -> None:
 
 def expected_at(ms: int) -> dict[str, Any]:
     """What the tool-use recording has delivered by `ms`: texts, tool input, event names."""
-    events = [e for e in recording_of("content_blocks/tool_use_events").response.events]
+    events = recording_of("content_blocks/tool_use_events").response.events
     arrived = [e.data for e in events if e.at * 1000 <= ms + 1e-6]
     texts: dict[int, str] = {}
     tools: dict[int, str] = {}
