@@ -47,6 +47,16 @@ SNIPPET_FAULTS: dict[str, list[str]] = {
     "retrying/retry_then_resume.py": ["error:5@1"],
     "timeouts/idle_timeout.py": ["stall:12:3"],
 }
+# Recordings the pages play in the stream player (docs/assets/player.js), each with the --fault
+# specs it is played under: the data goes to docs/players/<key>[--<fault>].json
+# (stream_replay._player.player_file), written by `python3 dev.py test --update-outputs`.
+PLAYERS: list[tuple[str, tuple[str, ...]]] = [
+    ("first_stream/text_stream", ()),
+    ("content_blocks/tool_use_events", ()),
+    ("truncated/cut_connection", ("cut-mid:6",)),
+    ("errors/error_in_stream", ("error:5",)),
+]
+PLAYERS_DIR = DOCS_DIR / "players"
 SECONDS = re.compile(r"(\d+\.\d+) s\b")
 
 

@@ -158,6 +158,17 @@ def budget_problems(visit: Visit, site_url: str) -> list[str]:
         return [f"asked another server for {url}" for url in elsewhere]
     if any(url.endswith("/search_index.json") for url in visit.downloaded):
         return ["the search index was downloaded before anyone searched"]
+    # The stream player (player.js, player.css) and a recording's data: only where one plays.
+    played = set(
+        visit.page.eval_on_selector_all(
+            ".stream-player", "all => all.map(e => new URL(e.dataset.src, location.href).href)"
+        )
+    )
+    if played:
+        played |= {f"{site_url}/assets/player.js", f"{site_url}/assets/player.css"}
+    loaded = {url for url in visit.downloaded if re.search(r"/players/|/player\.(js|css)$", url)}
+    if loaded - played:
+        return [f"loaded for a stream player not on the page: {sorted(loaded - played)}"]
     total = sum(visit.downloaded.values())
     if total <= FIRST_VISIT_BUDGET:
         return []

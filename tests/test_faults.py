@@ -22,6 +22,7 @@ from stream_replay import (
     MalformedData,
     Rechunk,
     RecordedRequest,
+    Recording,
     ReplayServer,
     StallBefore,
     UnknownEvent,
@@ -52,13 +53,16 @@ class RawResponse:
         return b"".join(data for _, data in self.chunks)
 
 
-def fetch(faults: list[Fault], body: object = None, speed: float = 0) -> RawResponse:
+def fetch(
+    faults: list[Fault], body: object = None, speed: float = 0, recording: Recording = RECORDING
+) -> RawResponse:
     """One POST to a replay server that injects `faults`, read at the HTTP framing level."""
-    payload = json.dumps(body if body is not None else RECORDING.request.body).encode()
-    with ReplayServer([RECORDING], speed=speed, faults=faults) as server:
+    payload = json.dumps(body if body is not None else recording.request.body).encode()
+    with ReplayServer([recording], speed=speed, faults=faults) as server:
         host, port = server.url.removeprefix("http://").split(":")
         connection = h11.Connection(h11.CLIENT)
-        headers = [("host", host), ("content-length", str(len(payload))), *HEADERS.items()]
+        sent = {"x-api-key": PLACEHOLDER_KEY, **recording.request.headers}
+        headers = [("host", host), ("content-length", str(len(payload))), *sent.items()]
         result = RawResponse()
         with socket.create_connection((host, int(port)), timeout=10) as sock:
             start = time.monotonic()

@@ -101,9 +101,33 @@
     });
   }
 
+  // 3. A stream player (player.js and player.css, beside this file) only on a page that has
+  // one: <div class="stream-player" data-src="...">. Nothing else loads them or its data.
+  var here = document.currentScript && document.currentScript.src;
+  var requested = false;
+  function loadPlayers() {
+    if (!here || !document.querySelector(".stream-player")) {
+      return;
+    }
+    if (window.mountStreamPlayers) {
+      window.mountStreamPlayers();
+    }
+    if (requested) {
+      return;
+    }
+    requested = true;
+    var style = document.createElement("link");
+    style.rel = "stylesheet";
+    style.href = new URL("player.css", here).href;
+    var script = document.createElement("script");
+    script.src = new URL("player.js", here).href;
+    document.head.append(style, script);
+  }
+
   function run() {
     wrap(document);
     keepNamesWhole(document);
+    loadPlayers();
   }
 
   if (window.document$) {
