@@ -14,11 +14,11 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import pytest
@@ -50,7 +50,7 @@ if not Path(CHROMIUM).exists():
     pytest.skip("no Chromium here (apt-get install chromium)", allow_module_level=True)
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import Browser, Page, Response, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, Response, Route, sync_playwright  # noqa: E402
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
@@ -122,22 +122,53 @@ class Visit:
         self.page.context.close()
 
 
-def visit(browser: Browser, url: str, *, width: str = "desktop", scheme: Scheme = "light") -> Visit:
+def visit(
+    browser: Browser,
+    url: str,
+    *,
+    width: str = "desktop",
+    scheme: Scheme = "light",
+    routes: dict[str, Callable[[Route], None]] | None = None,
+    **context_options: Any,
+) -> Visit:
+    """A first visit in a fresh context; `routes` answer requests in place of the site."""
     w, h = WIDTHS[width]
-    context = browser.new_context(viewport={"width": w, "height": h}, color_scheme=scheme)
-    downloaded: dict[str, int] = {}
+    context = browser.new_context(
+        viewport={"width": w, "height": h}, color_scheme=scheme, **context_options
+    )
+    try:
+        for pattern, handler in (routes or {}).items():
+            context.route(pattern, handler)
+        downloaded: dict[str, int] = {}
 
-    def count(response: Response) -> None:
-        downloaded[response.url] = len(response.body())
+        def count(response: Response) -> None:
+            downloaded[response.url] = len(response.body())
 
-    context.on("response", count)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(url, wait_until="networkidle")
-    page.add_script_tag(content=PROBES)
+        context.on("response", count)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(url, wait_until="networkidle")
+        page.add_script_tag(content=PROBES)
+    except BaseException:
+        context.close()  # a page that failed to load leaves no browser context behind
+        raise
     return Visit(page, downloaded, errors)
+
+
+@pytest.fixture
+def visits(browser: Browser) -> Iterator[Callable[..., Visit]]:
+    """`visit()`, with every visit closed after the test, whether it passed or failed."""
+    opened: list[Visit] = []
+
+    def open_(url: str, **options: Any) -> Visit:
+        opened.append(visit(browser, url, **options))
+        return opened[-1]
+
+    yield open_
+    for seen in opened:
+        seen.close()
 
 
 def static_code_texts(built_page: Path) -> list[str]:
@@ -193,9 +224,14 @@ ALSO_AT = {"light": [390, 320], "dark": [1366]}
 @pytest.mark.parametrize(("width", "scheme"), VIEWS, ids=[f"{w}-{s}" for w, s in VIEWS])
 @pytest.mark.parametrize("page_name", PAGES, ids=str)
 def test_a_page_as_a_reader_first_sees_it(
-    browser: Browser, site_url: str, built_site: Path, page_name: Path, width: str, scheme: Scheme
+    visits: Callable[..., Visit],
+    site_url: str,
+    built_site: Path,
+    page_name: Path,
+    width: str,
+    scheme: Scheme,
 ) -> None:
-    seen = visit(browser, f"{site_url}/{page_path(page_name)}", width=width, scheme=scheme)
+    seen = visits(f"{site_url}/{page_path(page_name)}", width=width, scheme=scheme)
     shot = SCREENSHOTS / f"{page_name.as_posix().replace('/', '_')}-{width}-{scheme}.jpeg"
     seen.page.screenshot(path=shot, full_page=True, type="jpeg", quality=70)
     problems = {
@@ -213,7 +249,6 @@ def test_a_page_as_a_reader_first_sees_it(
         problems[f"text below WCAG AA contrast at {other_width}px"] = seen.probe("lowContrast")
     scheme_used = seen.page.get_attribute("body", "data-md-color-scheme")
     shown = seen.probe("codeTexts")
-    seen.close()
     assert {what: found for what, found in problems.items() if found} == {}
     assert scheme_used == {"light": "default", "dark": "slate"}[scheme]
     built = built_site / page_path(page_name) / "index.html"
@@ -236,86 +271,81 @@ AXE_OPTIONS = {
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("page_name", AXE_PAGES)
 def test_axe_finds_no_accessibility_problem(
-    browser: Browser, site_url: str, page_name: str, scheme: Scheme
+    visits: Callable[..., Visit], site_url: str, page_name: str, scheme: Scheme
 ) -> None:
-    seen = visit(browser, f"{site_url}/{page_name}/", scheme=scheme)
+    seen = visits(f"{site_url}/{page_name}/", scheme=scheme)
     results = Axe().run(seen.page, options=AXE_OPTIONS)
-    seen.close()
     assert results.violations_count == 0, results.generate_report()
 
 
-def test_the_contrast_probe_sees_what_axe_sees(browser: Browser, site_url: str) -> None:
+def test_the_contrast_probe_sees_what_axe_sees(visits: Callable[..., Visit], site_url: str) -> None:
     """Material's own deep orange, which this site's colours replace, fails both checks."""
-    seen = visit(browser, f"{site_url}/first-stream/")
+    seen = visits(f"{site_url}/first-stream/")
     seen.page.add_style_tag(
         content=":root { --md-primary-fg-color: #ff5722; --md-typeset-a-color: #ff5722 }"
     )
     found = seen.probe("lowContrast")
     results = Axe().run(seen.page, options={"runOnly": ["color-contrast"]})
-    seen.close()
     assert any("md-header__topic" in problem or "md-ellipsis" in problem for problem in found)
     assert results.violations_count == 1
 
 
 def test_search_fetches_its_index_on_first_use_and_finds_a_page(
-    browser: Browser, site_url: str
+    visits: Callable[..., Visit], site_url: str
 ) -> None:
-    seen = visit(browser, f"{site_url}/first-stream/", width="phone")
+    seen = visits(f"{site_url}/first-stream/", width="phone")
     before = any(url.endswith("/search_index.json") for url in seen.downloaded)
     seen.page.locator("label[for='__search']").first.click()  # the search icon, on a phone
     seen.page.keyboard.type("keep-alive")
     seen.page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
     titles = seen.page.locator(".md-search-result__item h1").all_inner_texts()
     after = any(url.endswith("/search_index.json") for url in seen.downloaded)
-    seen.close()
     assert not before, "the index was fetched before the reader searched"
     assert after
     assert "Stalls and timeouts" in titles, titles
 
 
 def test_a_reader_arriving_from_a_search_result_gets_the_index_at_once(
-    browser: Browser, site_url: str
+    visits: Callable[..., Visit], site_url: str
 ) -> None:
-    seen = visit(browser, f"{site_url}/first-stream/?h=ping")
+    seen = visits(f"{site_url}/first-stream/?h=ping")
     fetched = any(url.endswith("/search_index.json") for url in seen.downloaded)
-    seen.close()
     assert fetched  # search.highlight marks the words searched for, from the index
 
 
-def test_the_short_answer_is_set_at_body_size(browser: Browser, site_url: str) -> None:
-    page = visit(browser, f"{site_url}/first-stream/").page
+def test_the_short_answer_is_set_at_body_size(visits: Callable[..., Visit], site_url: str) -> None:
+    page = visits(f"{site_url}/first-stream/").page
     size = "p => getComputedStyle(p).fontSize"
     answer = page.eval_on_selector(".admonition p:not(.admonition-title)", size)
     body = page.eval_on_selector("article > p", size)
-    page.context.close()
     assert answer == body
 
 
 def test_a_wire_block_copies_exactly_the_recorded_bytes(
-    browser: Browser, site_url: str, built_site: Path
+    visits: Callable[..., Visit], site_url: str, built_site: Path
 ) -> None:
     """site.js splits lines into blocks; the copy button must still copy the text as it is."""
-    page = visit(browser, f"{site_url}/events/", width="phone").page
+    page = visits(f"{site_url}/events/", width="phone").page
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     block = page.locator(".language-text", has_text="event: message_start").first
     block.hover()
     block.locator("button[data-clipboard-target]").click()
     copied = page.evaluate("navigator.clipboard.readText()")
-    page.context.close()
     built = static_code_texts(built_site / "events" / "index.html")
     original = next(text for text in built if text.startswith("event: message_start"))
     assert copied == original.rstrip()  # not a blank line after each line, as innerText gives
 
 
-def test_a_console_block_copies_without_prompt_or_output(browser: Browser, site_url: str) -> None:
-    page = visit(browser, f"{site_url}/running/").page
+def test_a_console_block_copies_without_prompt_or_output(
+    visits: Callable[..., Visit], site_url: str
+) -> None:
+    page = visits(f"{site_url}/running/").page
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     block = page.locator(".language-console").first
     shown = block.locator("code").inner_text()
     block.hover()
     block.locator("button[data-clipboard-target]").click()
     copied = page.evaluate("navigator.clipboard.readText()")
-    page.context.close()
     assert shown.startswith("$ ")
     assert copied == shown.removeprefix("$ ").rstrip()
     assert "$" not in copied
@@ -323,9 +353,11 @@ def test_a_console_block_copies_without_prompt_or_output(browser: Browser, site_
 
 def test_the_404_page_keeps_its_styles_at_any_depth(browser: Browser, site_url: str) -> None:
     page = browser.new_page()
-    response = page.goto(f"{site_url}/no/such/page/", wait_until="networkidle")
-    header = page.eval_on_selector(".md-header", "h => getComputedStyle(h).backgroundColor")
-    page.close()
+    try:
+        response = page.goto(f"{site_url}/no/such/page/", wait_until="networkidle")
+        header = page.eval_on_selector(".md-header", "h => getComputedStyle(h).backgroundColor")
+    finally:
+        page.close()
     assert response is not None
     assert response.status == 404
     assert header == "rgb(191, 54, 12)"  # the primary colour: the stylesheet was found

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from stream_replay import load_recording, timeline, timeline_svg
+from stream_replay import RecordingError, load_recording, parse_recording, timeline, timeline_svg
 
 from .pages import fenced_blocks
 from .project import DOCS_DIR, RECORDINGS_DIR, ROOT, relative
@@ -290,8 +290,44 @@ def test_an_error_event_is_drawn_as_an_error() -> None:
 
 def test_an_http_error_has_no_timeline() -> None:
     recording = load_recording(RECORDINGS_DIR / "first_stream/text_stream.toml")
-    with pytest.raises(ValueError, match="no events to draw"):
+    with pytest.raises(RecordingError, match="no events to draw"):
         timeline_svg(recording, faults=["http:529"])
+
+
+@pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        (["--fault", "http:529"], "an HTTP error before the stream has no events to draw"),
+        (["--fault", "http:529@1", "--fault", "cut:2@2"], "has no events to draw"),
+    ],
+    ids=["an HTTP error fault", "the first of two requests fails"],
+)
+def test_the_command_says_in_one_line_what_it_cannot_draw(arguments: list[str], said: str) -> None:
+    path = "recordings/first_stream/text_stream.toml"
+    result = subprocess.run(
+        [sys.executable, "-m", "stream_replay", "timeline", path, *arguments, "--svg"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert said in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('event: ping\ndata: {"type": "ping"}', 'data: {"type":""}'),
+        ("at = 0.772", "at = 1e10"),
+    ],
+    ids=["an event with an empty type", "an event ten billion seconds in"],
+)
+def test_any_stream_that_loads_can_be_drawn(old: str, new: str) -> None:
+    text = (RECORDINGS_DIR / "first_stream/raw_events.toml").read_text()
+    assert old in text
+    svg = timeline_svg(parse_recording(text.replace(old, new), "edited.toml"))
+    assert ET.fromstring(svg).tag.endswith("svg")
 
 
 def test_the_command_prints_the_picture() -> None:
@@ -306,3 +342,13 @@ def test_the_command_prints_the_picture() -> None:
     )
     assert refused.returncode == 2
     assert "give --svg too" in refused.stderr
+
+
+def test_a_recorded_http_error_has_no_timeline() -> None:
+    text = (RECORDINGS_DIR / "first_stream/raw_events.toml").read_text()
+    head = text[: text.index("[response]")]
+    body = '{"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}'
+    response = f"[response]\nstatus = 529\nat = 0.1\nbody = '''\n{body}\n'''\n"
+    recording = parse_recording(head + response, "overloaded.toml")
+    with pytest.raises(RecordingError, match="an HTTP 529 has no events to draw"):
+        timeline_svg(recording)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,20 +19,22 @@ import anthropic
 import httpx2
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Locator, Route
+from playwright.sync_api import Locator, Route
 
 from stream_replay import ReplayServer, parse_fault
 from stream_replay._player import player_file
 
 from . import test_browser
 from .project import PLACEHOLDER_KEY, PLAYERS
-from .test_browser import AXE_OPTIONS, Visit, budget_problems, visit
+from .test_browser import AXE_OPTIONS, Visit, budget_problems
 from .test_events import request_of
 from .test_player_data import players_on_pages, recording_of
 
-# The page tests' fixtures: Chromium as they launch it, and the built site served.
+# The page tests' fixtures: Chromium as they launch it, the built site served, and visits
+# closed after each test.
 browser = test_browser.browser
 site_url = test_browser.site_url
+visits = test_browser.visits
 
 PLAYED = {player_file(key, specs): (key, specs) for key, specs in PLAYERS}
 # (page, key, fault specs) of every player on a page; the page as its URL path names it.
@@ -100,20 +102,16 @@ def sdk_assembly(key: str, specs: tuple[str, ...]) -> Assembled:
 
 
 @pytest.fixture
-def open_player(browser: Browser, site_url: str) -> Iterator[Any]:
+def open_player(visits: Callable[..., Visit], site_url: str) -> Any:
     """Open a page and wait for its player; the visit is closed after the test."""
-    seen: list[Visit] = []
 
     def open_(page: str, **options: Any) -> tuple[Visit, Locator]:
-        visited = visit(browser, f"{site_url}/{page}/", **options)
-        seen.append(visited)
+        visited = visits(f"{site_url}/{page}/", **options)
         player = visited.page.locator(".stream-player").first
         player.locator(".sp-controls").wait_for(timeout=10_000)
         return visited, player
 
-    yield open_
-    for visited in seen:
-        visited.close()
+    return open_
 
 
 def read(player: Locator) -> dict[str, Any]:
@@ -248,6 +246,30 @@ def test_the_keyboard_plays_pauses_steps_and_restarts(open_player: Any) -> None:
     assert seen.errors == []
 
 
+def test_keys_in_a_pane_scroll_it_and_leave_playback_alone(open_player: Any) -> None:
+    seen, player = open_player("first-stream")
+    for pane in (".sp-log", ".sp-message"):
+        player.locator(pane).focus()
+        for key in (" ", "Home", "ArrowRight"):
+            seen.page.keyboard.press(key)
+            assert (read(player)["state"], read(player)["ms"]) == ("paused", 0), (pane, key)
+
+
+def test_the_slider_is_not_re_announced_on_every_frame(open_player: Any) -> None:
+    seen, player = open_player("first-stream")
+    seen.page.evaluate(
+        """() => {
+        window.sliderChanges = 0;
+        new MutationObserver((changes) => { window.sliderChanges += changes.length; })
+          .observe(document.querySelector(".sp-scrubber"),
+                   { attributes: true, attributeFilter: ["aria-valuetext"] });
+        }"""
+    )
+    play_to_the_end(player, "1")  # about 90 frames at the recorded pace
+    changes = seen.page.evaluate("window.sliderChanges")
+    assert 1 <= changes <= 3, changes  # when it starts and when it ends, not per frame
+
+
 def test_every_control_has_a_name(open_player: Any) -> None:
     _, player = open_player("content-blocks")
     names = player.evaluate(
@@ -326,12 +348,11 @@ def downloaded_paths(seen: Visit) -> list[str]:
 
 
 def test_only_a_page_with_a_player_loads_it_and_only_its_own_data(
-    browser: Browser, site_url: str, open_player: Any
+    visits: Callable[..., Visit], site_url: str, open_player: Any
 ) -> None:
-    without = visit(browser, f"{site_url}/events/")
+    without = visits(f"{site_url}/events/")
     assert without.page.locator(".stream-player").count() == 0
     assert downloaded_paths(without) == []
-    without.close()
     seen, _ = open_player("first-stream")
     assert downloaded_paths(seen) == [
         "/assets/player.css",
@@ -341,32 +362,15 @@ def test_only_a_page_with_a_player_loads_it_and_only_its_own_data(
 
 
 def test_the_page_check_sees_player_data_loaded_without_a_player(
-    browser: Browser, site_url: str
+    visits: Callable[..., Visit], site_url: str
 ) -> None:
-    seen = visit(browser, f"{site_url}/events/")
+    seen = visits(f"{site_url}/events/")
     data = f"{site_url}/players/first_stream/text_stream.json"
-    seen.page.evaluate("url => fetch(url).then(r => r.text())", data)
-    for _ in range(100):  # until the visit's own listener has counted it
-        if data in seen.downloaded:
-            break
-        seen.page.wait_for_timeout(20)
+    with seen.page.expect_response(data):  # and the visit's own listener counts it
+        seen.page.evaluate("url => fetch(url).then(r => r.text())", data)
+    seen.page.wait_for_load_state("networkidle")
     problems = budget_problems(seen, site_url)
-    seen.close()
     assert problems == [f"loaded for a stream player not on the page: {[data]}"]
-
-
-def open_with(browser: Browser, url: str, **options: Any) -> Visit:
-    """A first visit whose context takes `options` (e.g. reduced_motion) and routes."""
-    routes = options.pop("routes", {})
-    context = browser.new_context(**options)
-    for pattern, handler in routes.items():
-        context.route(pattern, handler)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(url, wait_until="networkidle")
-    return Visit(page, {}, errors)
 
 
 NOT_FOUND = "Failed to load resource: the server responded with a status of 404 (Not Found)"
@@ -392,17 +396,16 @@ NOT_FOUND = "Failed to load resource: the server responded with a status of 404 
     ids=["not-json", "no-chunks", "bad-base64", "no-bytes", "missing"],
 )
 def test_bad_data_shows_a_short_error_in_the_player(
-    browser: Browser, site_url: str, status: int, body: str, said: str
+    visits: Callable[..., Visit], site_url: str, status: int, body: str, said: str
 ) -> None:
     def answer(route: Route) -> None:
         route.fulfill(status=status, body=body, content_type="application/json")
 
-    seen = open_with(browser, f"{site_url}/first-stream/", routes={"**/players/**": answer})
+    seen = visits(f"{site_url}/first-stream/", routes={"**/players/**": answer})
     error = seen.page.locator(".stream-player .sp-error")
     error.wait_for(timeout=10_000)
     text = error.inner_text()
     heading = seen.page.locator("article h1").inner_text()
-    seen.close()
     assert said in text
     assert len(text) < 160
     assert heading.startswith("What is streaming")  # the rest of the page is there
@@ -437,16 +440,15 @@ def test_the_live_region_announces_pauses_and_the_end_not_every_event(open_playe
 
 @pytest.mark.parametrize("motion", ["reduce", "no-preference"])
 def test_reduced_motion_turns_off_the_highlight_animation(
-    browser: Browser, site_url: str, motion: str
+    visits: Callable[..., Visit], site_url: str, motion: str
 ) -> None:
-    seen = open_with(browser, f"{site_url}/first-stream/", reduced_motion=motion)
+    seen = visits(f"{site_url}/first-stream/", reduced_motion=motion)
     player = seen.page.locator(".stream-player")
     player.locator(".sp-scrubber").focus()
     seen.page.keyboard.press("ArrowRight")
     newest = player.locator(".sp-log .sp-new")
     highlighted = newest.count()
     duration = newest.evaluate("e => getComputedStyle(e).transitionDuration")
-    seen.close()
     assert highlighted == 1
     assert duration == ("0s" if motion == "reduce" else "0.4s")
     assert seen.errors == []

@@ -387,3 +387,21 @@ def test_a_recorded_cut_reads_back() -> None:
     assert parse_recording(dump_recording(recording), NAME) == recording
     assert "cut = true" in dump_recording(recording)
     assert not load_recording(SAMPLE).response.cut
+
+
+def test_a_key_percent_encoded_twice_is_refused_and_deep_encoding_is_no_traceback() -> None:
+    twice = quote(quote(FAKE_KEY, safe=""), safe="")
+    assert "API key" in refusal(with_deltas("quoted twice: " + twice)).reason
+    # Thousands of layers of "%25" once made the search recurse until Python gave up.
+    deep = SAMPLE.read_text().replace("[request]", "# %" + "25" * 5000 + "\n[request]", 1)
+    assert parse_recording(deep, NAME).response.events
+
+
+def test_the_line_of_bad_json_right_after_the_opening_quotes() -> None:
+    # The error names the line of the bad data, not the line after it.
+    text = SAMPLE.read_text()
+    start = text.index("[[events]]")
+    bad = "[[events]]\nat = 0.5\nsse = '''event: ping\ndata: {not json\n\n'''\n\n"
+    broken = text[:start] + bad
+    error = refusal(broken)
+    assert error.line == line_of(broken, "data: {not json")

@@ -42,6 +42,15 @@
   const clip = (text, size) => (text.length > size ? `${text.slice(0, size - 1)}…` : text);
   const last = (list) => list[list.length - 1];
 
+  // A line of JSON as text pieces with a break opportunity (<wbr>) after each comma and opening
+  // bracket. (A lookbehind in the pattern would be shorter, but Safari before 16.4 cannot parse it.)
+  function breakable(text) {
+    const parts = text.split(/([,{[])/);
+    const pieces = [];
+    for (let i = 0; i < parts.length; i += 2) pieces.push(parts[i] + (parts[i + 1] || ""));
+    return pieces.filter(Boolean).flatMap((piece, i) => (i ? [el("wbr"), piece] : [piece]));
+  }
+
   // ---------------------------------------------------------------- the data, checked
 
   function bytesOf(chunk) {
@@ -269,7 +278,7 @@
       this.entries = this.events.map((event) => el("li", "sp-event",
         el("span", "sp-time", seconds(event.at, 3)), el("span", "sp-name", event.name),
         // a long line of JSON may break after a comma or an opening bracket
-        el("code", "", ...event.data.split(/(?<=[,{[])/).flatMap((piece, i) => (i ? [el("wbr"), piece] : [piece])))));
+        el("code", "", ...breakable(event.data))));
       this.pendingEntry = el("li", "sp-pending");
       this.endEntry = el("li", "sp-end", data.cut ? "The connection dropped." : "The body ended.");
       this.log = el("ol", "sp-log", this.headerEntry, ...this.entries, this.pendingEntry, this.endEntry);
@@ -372,6 +381,7 @@
     key(event) {
       const { key, target } = event;
       if (event.altKey || event.ctrlKey || event.metaKey || target.tagName === "SELECT") return;
+      if (target.closest(".sp-log, .sp-message")) return; // the panes' own keys scroll them
       if (key === " " && target.tagName === "BUTTON") return; // the button's own click
       if (key === " " || key === "k") this.toggle();
       else if (key === "ArrowRight" || key === "ArrowLeft") this.step(key === "ArrowRight" ? 1 : -1);
@@ -391,9 +401,16 @@
       const ended = (this.ended = started && this.t >= total);
       this.clock.textContent = `${seconds(this.t)} / ${seconds(total)}`;
       this.scrubber.value = Math.round(this.t * 1000);
-      this.scrubber.setAttribute("aria-valuetext", `${seconds(this.t)} of ${seconds(total)}`);
-      this.playButton.replaceChildren(icon(this.playing ? "pause" : "play"));
-      this.playButton.setAttribute("aria-label", this.playing ? "Pause" : "Play");
+      // Screen readers hear the slider and the button change when playback stops or jumps,
+      // not on every frame while it plays.
+      if (!this.playing || this.wasPlaying !== this.playing) {
+        this.scrubber.setAttribute("aria-valuetext", `${seconds(this.t)} of ${seconds(total)}`);
+      }
+      if (this.wasPlaying !== this.playing) {
+        this.wasPlaying = this.playing;
+        this.playButton.replaceChildren(icon(this.playing ? "pause" : "play"));
+        this.playButton.setAttribute("aria-label", this.playing ? "Pause" : "Play");
+      }
       this.root.dataset.state = this.playing ? "playing" : ended ? "ended" : "paused";
       const shown = [arrived, count, started, ended].join();
       if (shown === this.shown) return;

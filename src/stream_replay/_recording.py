@@ -346,7 +346,7 @@ def _response(
                 content_line,
                 first=index == 0,
                 last=index == len(events) - 1,
-                one_line=content_line == sse_line,
+                one_line=not locate.is_multiline(sse_line),
             )
         )
     return RecordedResponse(status, headers, at, events=tuple(parsed), cut=cut)
@@ -505,7 +505,8 @@ class _Locator:
         self._tables: dict[str, int] = {}  # first header line of each table name
         self._items: dict[str, list[int]] = {}  # header lines of each array of tables
         self._keys: dict[int, dict[str, int]] = {0: {}}  # header line -> key -> its line
-        self._opening: set[int] = set()  # lines whose value opens a multi-line string
+        self._multiline: set[int] = set()  # lines that open a multi-line string
+        self._opening: set[int] = set()  # ... and end there: its text starts on the next line
         keys = self._keys[0]
         header_match, key_match = self._HEADER.match, self._KEY.match
         number, start, size = 1, 0, len(text)
@@ -530,7 +531,9 @@ class _Locator:
             else:
                 start, number = end + 1, number + 1
                 continue
-            self._opening.add(number)
+            self._multiline.add(number)
+            if line.rstrip().endswith(quote):  # the text starts on the next line
+                self._opening.add(number)
             close = text.find(quote, end)
             if close < 0:
                 break
@@ -552,6 +555,9 @@ class _Locator:
         if header_line is None:
             return None
         return self._keys.get(header_line, {}).get(key, header_line)
+
+    def is_multiline(self, key_line: int | None) -> bool:
+        return key_line in self._multiline
 
     def content_start(self, key_line: int | None) -> int | None:
         """The line a string value's text starts on (TOML drops the newline after ''')."""

@@ -55,6 +55,10 @@ class Found:
     what: str  # how it was written, for the message
 
 
+# How many layers of percent-encoding are undone when looking for a key.
+PERCENT_ROUNDS = 5
+
+
 class SecretFinder:
     """Searches text for an API key; `known` keys are searched for as well as key shapes."""
 
@@ -67,6 +71,21 @@ class SecretFinder:
 
     def search(self, text: str) -> Found | None:
         """The first key in `text`, written plainly, percent-encoded or in an encoding."""
+        found = self._search_once(text)
+        # Percent-encoding may be applied more than once (%2525...): decode a few rounds, in
+        # a loop, so that no input can make this recurse without end.
+        decoded = text
+        for _ in range(PERCENT_ROUNDS):
+            if found is not None or "%" not in decoded:
+                break
+            decoded, before = unquote(decoded), decoded
+            if decoded == before:
+                break
+            if self._search_once(decoded) is not None:
+                found = Found(text.index("%"), "a percent-encoded API key")
+        return found
+
+    def _search_once(self, text: str) -> Found | None:
         match = KEY_PATTERN.search(text)
         hits = [Found(match.start(), "an API key")] if match else []
         for pattern in self._plain:
@@ -77,10 +96,6 @@ class SecretFinder:
             offset = text.find(form)
             if offset >= 0:
                 hits.append(Found(offset, "an encoded API key"))
-        if "%" in text and not hits:
-            decoded = unquote(text)
-            if decoded != text and self.search(decoded) is not None:
-                hits.append(Found(text.index("%"), "a percent-encoded API key"))
         return min(hits, key=lambda found: found.offset, default=None)
 
     def search_lines(self, text: str) -> tuple[int, str] | None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from xml.sax.saxutils import escape
 
+from ._errors import RecordingError
 from ._faults import Fault, parse_fault, plan_response
 from ._recording import Recording
 from ._sse import EventSplitter, parse_event
@@ -84,10 +85,14 @@ def timeline_svg(
 def _replayed(recording: Recording, faults: Sequence[Fault], request_number: int) -> _Stream:
     response = recording.response
     if response.body is not None:
-        raise ValueError(f"{recording.name}: an HTTP {response.status} has no events to draw")
+        raise RecordingError(
+            recording.name, None, f"an HTTP {response.status} has no events to draw"
+        )
     plan = plan_response(response.events, faults, request_number, cut=response.cut)
     if plan.http_error is not None:
-        raise ValueError("an HTTP error before the stream has no events to draw")
+        raise RecordingError(
+            recording.name, None, "an HTTP error before the stream has no events to draw"
+        )
     splitter = EventSplitter()
     arrivals: list[_Arrival] = []
     at = response.at
@@ -200,7 +205,7 @@ class _Axis:
         last = max(times, default=0.0)
         self.end = max(last * 1.03, 0.1)
         steps = (0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 20, 60, 1e9)
-        self.step = next(s for s in steps if self.end / s <= 6)
+        self.step = next((s for s in steps if self.end / s <= 6), steps[-1])
         ordered = sorted({0.0, *times})
         self.breaks = [
             (a, b)
@@ -462,4 +467,4 @@ def _or(names: Sequence[str]) -> str:
 
 
 def _article(word: str) -> str:
-    return "an" if word[0] in "aeiou" else "a"
+    return "an" if word[:1] in tuple("aeiou") else "a"
