@@ -386,3 +386,19 @@ def test_a_client_gone_mid_upload_is_one_line_not_a_traceback(
     assert "Traceback" not in err
     assert "went away" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_request_body_nested_too_deeply_is_answered_as_a_mismatch() -> None:
+    # JSON deeper than Python can parse is kept as text: it matches no recording, and the
+    # client gets the API-shaped 400 that says so, not a 500 from a RecursionError.
+    recording = load_recording(RECORDINGS_DIR / "first_stream" / "text_stream.toml")
+    body = b"[" * 100_000 + b"]" * 100_000
+    with ReplayServer([recording], speed=0) as server:
+        response = httpx.post(
+            f"{server.url}/v1/messages",
+            content=body,
+            headers={**HEADERS, "content-type": "application/json"},
+        )
+    assert response.status_code == 400
+    assert response.json()["error"]["type"] == "invalid_request_error"
+    assert len(server.mismatches) == 1

@@ -185,20 +185,24 @@ def _fault(spec: str) -> Fault:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def _speed(text: str) -> float:
+def _number(text: str, what: str) -> float:
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError("speed must be a finite number, 0 or more")
+        raise argparse.ArgumentTypeError(f"{what} must be a finite number, 0 or more")
     return value
 
 
+def _speed(text: str) -> float:
+    return _number(text, "speed")
+
+
 def _seconds(text: str) -> float:
-    value = _speed(text)
+    value = _number(text, "seconds")
     if value == 0:
-        raise argparse.ArgumentTypeError("must be more than 0")
+        raise argparse.ArgumentTypeError("seconds must be more than 0")
     return value
 
 

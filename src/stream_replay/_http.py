@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import json
 import logging
 import socket
 import threading
@@ -31,6 +32,7 @@ __all__ = [
     "ConnectionCut",
     "PortInUse",
     "ThreadedServer",
+    "parse_body",
     "read_body",
     "request_path",
 ]
@@ -39,6 +41,15 @@ HOST = "127.0.0.1"
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 HEADER_TIMEOUT = 10.0
 BODY_TIMEOUT = 30.0
+
+
+def parse_body(raw: bytes) -> Any:
+    """A request body's JSON, or its text when it is not JSON, or nested too deeply to parse:
+    the replay server matches it, the recorder stores it, and a mismatch shows it."""
+    try:
+        return json.loads(raw) if raw else None
+    except (ValueError, RecursionError):
+        return raw.decode("utf-8", "replace")
 
 
 def request_path(request: Request) -> str:

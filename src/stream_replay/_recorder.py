@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import json
 import os
 import subprocess
 import sys
@@ -19,7 +18,6 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import httpx
@@ -37,6 +35,7 @@ from ._http import (
     ClientGone,
     ConnectionCut,
     ThreadedServer,
+    parse_body,
     read_body,
     request_path,
 )
@@ -159,7 +158,7 @@ class RecordingProxy(ThreadedServer):
             if name in request.headers
         }
         exchange = Exchange(
-            RecordedRequest(request.method, path, matched, _json_or_text(raw)),
+            RecordedRequest(request.method, path, matched, parse_body(raw)),
             request.headers.get("user-agent"),
             upstream.status_code,
             {n: upstream.headers[n] for n in RECORDED_RESPONSE_HEADERS if n in upstream.headers},
@@ -205,16 +204,6 @@ class RecordingProxy(ThreadedServer):
             if name.lower() not in SKIPPED_RESPONSE_HEADERS
         }
         return StreamingResponse(relay(), upstream.status_code, headers=forwarded)
-
-
-def _json_or_text(raw: bytes) -> Any:
-    # Parsed as the replay server parses an incoming body, so the two compare equal.
-    try:
-        return json.loads(raw) if raw else None
-    except ValueError:
-        return raw.decode("utf-8", "replace")
-    except RecursionError:
-        return raw.decode("utf-8", "replace")
 
 
 def to_recording(exchange: Exchange, upstream: str, today: dt.date, name: Path) -> Recording:

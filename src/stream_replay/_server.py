@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import math
 import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -33,6 +31,7 @@ from ._http import (
     ClientGone,
     ConnectionCut,
     ThreadedServer,
+    parse_body,
     read_body,
     request_path,
 )
@@ -147,7 +146,7 @@ class ReplayServer(ThreadedServer):
             print("replay server: a client went away mid-upload", file=sys.stderr, flush=True)
             return Response(status_code=400)  # never sent: the connection is gone
         try:
-            body = await asyncio.to_thread(_parse_body, raw)
+            body = await asyncio.to_thread(parse_body, raw)
         except RecursionError:
             message = "The request body is JSON nested too deeply to read."
             return api_error(400, "invalid_request_error", message, request_id)
@@ -208,14 +207,6 @@ class ReplayServer(ThreadedServer):
         wait = due - time.monotonic()
         if wait > 0:
             await asyncio.sleep(wait)
-
-
-def _parse_body(raw: bytes) -> Any:
-    """The JSON of a request body, or its text when it is not JSON (a mismatch shows it)."""
-    try:
-        return json.loads(raw) if raw else None
-    except ValueError:
-        return raw.decode("utf-8", "replace")
 
 
 def _http_error(fault: HttpError, request_id: str) -> Response:
