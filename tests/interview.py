@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import genanki  # type: ignore[import-untyped]
-import markdown
-from markdown.extensions.toc import slugify
+import markdown  # type: ignore[import-untyped]
+from markdown.extensions.toc import slugify  # type: ignore[import-untyped]
 
 from .pages import examples, sections
 
@@ -319,6 +319,24 @@ SOURCES = """\
       and [Errors](https://platform.claude.com/docs/en/api/errors), official documentation,
       copies of 2026-09-26.
 """
+# What a group's answers say beyond the pages they link to.
+GROUP_SOURCES = {
+    "tools-thinking": """\
+    - Passing thinking blocks back unmodified during tool use, and no toggling of thinking in
+      the middle of a turn: [Extended thinking](https://platform.claude.com/docs/en/build-with-claude/extended-thinking),
+      official documentation, section "Extended thinking with tool use", in an undated copy
+      that names Claude Sonnet 4.6, so of 2026-02-17 or later.
+    - The `is_error` tool result for invalid JSON: [Fine-grained tool streaming](https://platform.claude.com/docs/en/agents-and-tools/tool-use/fine-grained-tool-streaming),
+      copy of 2026-09-26.
+    - What `messages.stream()` of SDK 2.12.0 does with invalid tool input JSON (a `ValueError`
+      for some errors, a silently shortened input for others): `tests/test_interview.py`.
+""",
+    "production": """\
+    - nginx's `proxy_read_timeout` and its 60 s default: nginx's documentation of
+      ngx_http_proxy_module, as quoted in copies of 2021-01-17 and 2023-06-01 (see the
+      Sources of [Relaying to a browser](../relay.md)).
+""",
+}
 
 
 def render_group(group: Group, questions: list[Question]) -> str:
@@ -338,7 +356,7 @@ def render_group(group: Group, questions: list[Question]) -> str:
         f"{DECK_LINK}; [the cheat sheet](cheat-sheet.md) fits on two printed pages.",
     ]
     body = [render_question(q) for q in mine]
-    return "\n\n".join(head + body) + "\n\n" + SOURCES
+    return "\n\n".join(head + body) + "\n\n" + SOURCES + GROUP_SOURCES.get(group.key, "")
 
 
 def render_index(questions: list[Question]) -> str:

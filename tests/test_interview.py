@@ -46,7 +46,7 @@ from .interview import (
     rendered_pages,
     structure_problems,
 )
-from .project import DOCS_DIR, ROOT
+from .project import DOCS_DIR, ROOT, TIME_TOLERANCE
 
 QUESTIONS = load_bank()
 PAGES = rendered_pages(QUESTIONS)
@@ -171,6 +171,8 @@ def test_the_sdk_numbers_on_the_bank_pages_are_the_sdks() -> None:
     # A non-streaming request is refused when 3,600 s x max_tokens / 128,000 passes 600 s.
     assert math.floor(600 * 128_000 / 3_600) == 21_333
     assert "above 21,333" in text
+    assert TIME_TOLERANCE == 0.3
+    assert "(this site allows 0.3 s)" in text
 
 
 def test_the_sdk_raises_value_error_on_invalid_tool_input_json() -> None:
