@@ -298,8 +298,11 @@ def render_question(q: Question) -> str:
         _indent(_from_subfolder(proof_links(q))),
         '??? note "What the interviewer listens for"',
         _indent(_from_subfolder(_join_paragraphs(q.listening_for))),
+        # Out of the search index: a search should not offer a wrong answer as a match.
+        '<div class="wrong-answers" data-search-exclude markdown>',
         '??? failure "Common wrong answers"',
         _indent(_from_subfolder(_join_paragraphs(wrong))),
+        "</div>",
     ]
     return "\n\n".join(parts)
 

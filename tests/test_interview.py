@@ -7,6 +7,8 @@ docs/interview/questions.toml; without it, these tests fail when a committed fil
 from __future__ import annotations
 
 import functools
+import html
+import json
 import math
 import os
 import re
@@ -275,3 +277,20 @@ def test_the_cheat_sheet_prints_on_two_pages_at_most(served_site: str, paper: st
     pages = pdf_pages(pdf)
     assert 1 <= pages <= 2, f"the cheat sheet prints on {pages} {paper} pages"
     assert header_shown  # on screen; the print stylesheet hides it only when printing
+
+
+def test_the_search_finds_each_question_by_its_words_and_no_wrong_answer(
+    built_site: Path,
+) -> None:
+    index = json.loads((built_site / "search" / "search_index.json").read_text())
+    titles = {
+        doc["location"]: html.unescape(re.sub(r"<[^>]+>", "", doc["title"]))
+        for doc in index["docs"]
+    }
+    texts = " ".join(html.unescape(doc["text"]) for doc in index["docs"])
+    pages = {group.key: group.page.removesuffix(".md") for group in GROUPS}
+    for question in QUESTIONS:
+        location = f"interview/{pages[question.group]}/#{question.id}"
+        assert titles.get(location) == question.question.replace("`", ""), location
+        for wrong in question.wrong_answers:
+            assert wrong.why.replace("`", "") not in texts  # a search offers no wrong answer
