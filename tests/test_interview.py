@@ -287,7 +287,10 @@ def test_the_search_finds_each_question_by_its_words_and_no_wrong_answer(
         doc["location"]: html.unescape(re.sub(r"<[^>]+>", "", doc["title"]))
         for doc in index["docs"]
     }
-    texts = " ".join(html.unescape(doc["text"]) for doc in index["docs"])
+    texts = html.unescape(re.sub(r"<[^>]+>", "", " ".join(d["text"] for d in index["docs"])))
+    texts = " ".join(texts.split())
+    # The check below sees text as the index holds it: a model answer's sentence is found.
+    assert "Send the assistant content back unchanged, with the same tools" in texts
     pages = {group.key: group.page.removesuffix(".md") for group in GROUPS}
     for question in QUESTIONS:
         location = f"interview/{pages[question.group]}/#{question.id}"
