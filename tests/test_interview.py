@@ -160,7 +160,7 @@ def test_the_sdk_numbers_on_the_bank_pages_are_the_sdks() -> None:
     assert (DEFAULT_TIMEOUT.read, DEFAULT_TIMEOUT.connect) == (600, 5.0)
     assert DEFAULT_TIMEOUT.write == DEFAULT_TIMEOUT.pool == 600
     assert "`httpx2.Timeout(timeout=600, connect=5.0)`" in text
-    assert "| `connect` | opening the connection | 5 s |" in text
+    assert "(../timeouts.md#what-the-sdks-timeout-covers) | opening the connection | 5 s |" in text
     assert "600 s" in text
     assert DEFAULT_MAX_RETRIES == 2
     assert "`max_retries` 2 by default" in text
@@ -268,15 +268,16 @@ def test_the_cheat_sheet_prints_on_two_pages_at_most(served_site: str, paper: st
             page = browser.new_page()
             page.goto(f"{served_site}/interview/cheat-sheet/", wait_until="networkidle")
             pdf = page.pdf(format=paper, print_background=True)
-            header_shown = page.evaluate(
-                "() => { const h = document.querySelector('.md-header');"
-                " return h && getComputedStyle(h).display !== 'none'; }"
-            )
+            shown = "s => [...document.querySelectorAll(s)].some(e => e.checkVisibility())"
+            on_screen = page.evaluate(shown, ".md-header, .md-sidebar, .md-footer")
+            page.emulate_media(media="print")
+            printed = page.evaluate(shown, ".md-header, .md-sidebar, .md-footer")
         finally:
             browser.close()
     pages = pdf_pages(pdf)
     assert 1 <= pages <= 2, f"the cheat sheet prints on {pages} {paper} pages"
-    assert header_shown  # on screen; the print stylesheet hides it only when printing
+    # Header, navigation and footer on screen; the print stylesheet hides them on paper.
+    assert (on_screen, printed) == (True, False)
 
 
 def test_the_search_finds_each_question_by_its_words_and_no_wrong_answer(
