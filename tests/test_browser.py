@@ -73,7 +73,10 @@ class SiteHandler(SimpleHTTPRequestHandler):
 
 
 def page_path(page_name: Path) -> str:
-    return "" if page_name.name == "index" else f"{page_name.as_posix()}/"
+    """The address of a page: `index` is the home page; `interview/index` is `interview/`."""
+    if page_name.name == "index":
+        return "" if page_name.parent == Path() else f"{page_name.parent.as_posix()}/"
+    return f"{page_name.as_posix()}/"
 
 
 @pytest.fixture(scope="module")

@@ -39,7 +39,7 @@ def external_fetches(site: Path) -> list[str]:
 def test_every_page_is_built(built_site: Path) -> None:
     pages = {p.relative_to(ROOT / "docs").with_suffix("") for p in (ROOT / "docs").rglob("*.md")}
     for page in pages:
-        folder = built_site if page.name == "index" else built_site / page
+        folder = built_site / page.parent if page.name == "index" else built_site / page
         built = folder / "index.html"
         assert built.is_file(), f"docs/{page}.md was not built"
 
