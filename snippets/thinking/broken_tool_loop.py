@@ -47,7 +47,6 @@ result: MessageParam = {
     ],
 }
 
-# --8<-- [start:mistakes]
 # Mistake 1: keep only the types this code knows; redacted_thinking is lost.
 kept = [b for b in first.content if b.type in ("thinking", "tool_use")]
 # Mistake 2: store the signature in a column that holds 255 characters.
@@ -57,7 +56,6 @@ cut: list[ContentBlock] = [
     else b
     for b in first.content
 ]
-# --8<-- [end:mistakes]
 for label, content in (("dropped block", kept), ("cut signature", cut)):
     try:
         ask([QUESTION, {"role": "assistant", "content": content}, result])

@@ -31,11 +31,9 @@ for _ in range(5):  # a cap, so that a loop cannot run forever
     ) as stream:
         message = stream.get_final_message()
     print(f"{message.stop_reason}: {[b.type for b in message.content]}")
-    # --8<-- [start:send_back]
     # The whole content, as it came: the thinking, redacted_thinking and
     # tool_use blocks, in their order, each thinking block with its signature.
     messages.append({"role": "assistant", "content": message.content})
-    # --8<-- [end:send_back]
     if message.stop_reason != "tool_use":
         break
     results: list[ToolResultBlockParam] = [
