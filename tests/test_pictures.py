@@ -72,9 +72,7 @@ NOT_PICTURED: dict[str, str] = {
     "usage.md: usage/cumulative": "the usage fields of message_start and message_delta",
     "usage.md: usage/cache_fields/1": "the usage fields of message_start",
     "usage.md: usage/final_details": "the usage fields of message_delta",
-    "server-tools.md: server_tools/any_block": (
-        "the shape of the web fetch result, and the container on message_delta"
-    ),
+    "server-tools.md: server_tools/any_block": "the container on message_delta",
 }
 
 
