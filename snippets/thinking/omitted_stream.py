@@ -1,4 +1,4 @@
-"""With display "omitted", a thinking block streams its signature, no text."""
+"""With display "omitted", a thinking block brings its signature, no text."""
 
 import anthropic
 
@@ -11,21 +11,21 @@ stream = client.messages.create(
     messages=[{"role": "user", "content": "Is 2027 a prime number?"}],
     stream=True,
 )
+thinking, signature, pieces, billed = "", "", 0, None
 for event in stream:
-    if event.type == "content_block_start":
-        print(f"[{event.index}] start {event.content_block.type}")
-    elif event.type == "content_block_delta":
+    if event.type == "content_block_delta":
         delta = event.delta
         if delta.type == "thinking_delta":
-            print(f"[{event.index}] thinking_delta {delta.thinking!r}")
+            thinking += delta.thinking
+            pieces += 1
         elif delta.type == "signature_delta":
-            size = len(delta.signature)
-            print(f"[{event.index}] signature_delta ({size} characters)")
+            signature += delta.signature
         elif delta.type == "text_delta":
-            print(f"[{event.index}] text_delta {delta.text!r}")
-    elif event.type == "content_block_stop":
-        print(f"[{event.index}] stop")
+            print(delta.text, end="", flush=True)
     elif event.type == "message_delta":
         details = event.usage.output_tokens_details
-        if details is not None:
-            print(f"thinking billed: {details.thinking_tokens} tokens")
+        billed = details.thinking_tokens if details else None
+print()
+print(f"thinking text: {len(thinking)} characters in {pieces} thinking_delta")
+print(f"signature: {len(signature)} characters, to send back")
+print(f"thinking billed: {billed} tokens")
