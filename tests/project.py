@@ -53,6 +53,7 @@ SNIPPET_FAULTS: dict[str, list[str]] = {
 PLAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("first_stream/text_stream", ()),
     ("content_blocks/tool_use_events", ()),
+    ("thinking/separate_panes", ()),
     ("truncated/cut_connection", ("cut-mid:6",)),
     ("errors/error_in_stream", ("error:5",)),
 ]

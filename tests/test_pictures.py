@@ -45,6 +45,8 @@ TIMELINE_PICTURES: dict[str, tuple[str, ...]] = {
     "retrying/retry_then_resume/2": (),
     "timeouts/idle_timeout": (),
     "cancelling/break_out": (),
+    "thinking/omitted_stream": (),
+    "server_tools/web_search_events": (),
 }
 
 # Where a page shows a recording's own wire text without discussing the stream it comes from:
@@ -70,6 +72,7 @@ NOT_PICTURED: dict[str, str] = {
     "usage.md: usage/cumulative": "the usage fields of message_start and message_delta",
     "usage.md: usage/cache_fields/1": "the usage fields of message_start",
     "usage.md: usage/final_details": "the usage fields of message_delta",
+    "server-tools.md: server_tools/any_block": "the container on message_delta",
 }
 
 
