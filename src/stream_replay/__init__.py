@@ -1,5 +1,6 @@
 """Record Claude API streams, and replay them over real HTTP with their original timing."""
 
+from ._build import build_recording, text_events
 from ._errors import RecordingError
 from ._faults import (
     CutAfter,
@@ -51,6 +52,7 @@ __all__ = [
     "ReplayServer",
     "StallBefore",
     "UnknownEvent",
+    "build_recording",
     "dump_recording",
     "find_project_root",
     "load_recording",
@@ -61,6 +63,7 @@ __all__ = [
     "recording_from_sse",
     "recording_paths_for",
     "split_events",
+    "text_events",
     "timeline",
     "timeline_svg",
 ]
