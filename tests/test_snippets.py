@@ -10,8 +10,8 @@ from stream_replay import recording_paths_for
 
 from .project import (
     DOCS_DIR,
-    RECORDINGS_DIR,
     PYTEST_SNIPPETS,
+    RECORDINGS_DIR,
     ROOT,
     SERVED_SNIPPET_CLIENTS,
     SERVED_SNIPPETS,
