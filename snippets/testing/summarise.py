@@ -6,6 +6,7 @@ import anthropic
 import httpx2
 
 MODEL = "claude-sonnet-5-5"
+MAX_TOKENS = 200
 
 ARTICLE = (
     "The city council voted on Tuesday to turn the old tram depot into a "
@@ -30,7 +31,7 @@ def summarise(text: str, *, read_timeout: float = 30.0) -> str:
         try:
             with client.messages.stream(
                 model=MODEL,
-                max_tokens=200,
+                max_tokens=MAX_TOKENS,
                 messages=[{"role": "user", "content": prompt(text)}],
             ) as stream:
                 summary = "".join(stream.text_stream)
@@ -55,7 +56,7 @@ async def summarise_async(text: str) -> str:
     client = anthropic.AsyncAnthropic()
     async with client.messages.stream(
         model=MODEL,
-        max_tokens=200,
+        max_tokens=MAX_TOKENS,
         messages=[{"role": "user", "content": prompt(text)}],
     ) as stream:
         return await stream.get_final_text()
@@ -65,5 +66,5 @@ async def summarise_async(text: str) -> str:
 
 
 if __name__ == "__main__":
-    print(summarise(ARTICLE))
-    print(asyncio.run(summarise_async(ARTICLE)))
+    print(f"sync:  {summarise(ARTICLE)}")
+    print(f"async: {asyncio.run(summarise_async(ARTICLE))}")
