@@ -224,9 +224,17 @@ def test_misspelt(replay):
 @pytest.mark.replay(speed=-1)
 def test_bad_speed(replay):
     pass
+
+@pytest.mark.replay(speed="fast")
+def test_speed_as_text(replay):
+    pass
+
+@pytest.mark.replay(faults=5)
+def test_faults_not_a_list(replay):
+    pass
 """,
     )
-    result.assert_outcomes(errors=3)
+    result.assert_outcomes(errors=5)
     assert "Traceback" not in result.stdout.str()
     result.stdout.fnmatch_lines_random(
         [
@@ -234,6 +242,8 @@ def test_bad_speed(replay):
             "*@pytest.mark.replay: unknown argument(s) [[]'fault'[]]; it takes speed, faults, "
             "block_network",
             "*@pytest.mark.replay: speed must be a finite number, 0 or more",
+            "*@pytest.mark.replay: speed must be a number: 1 is the recorded pace, *",
+            "*@pytest.mark.replay: faults must be a list of fault specs, such as *",
         ]
     )
 

@@ -15,7 +15,7 @@ RECORDING = "recordings/testing/summarise.toml"
 
 
 # --8<-- [start:recording]
-@pytest.mark.replay(RECORDING)
+@pytest.mark.replay("recordings/testing/summarise.toml")
 def test_summary(replay: Replay) -> None:
     assert summarise(ARTICLE) == SUMMARY
     assert len(replay.served) == 1

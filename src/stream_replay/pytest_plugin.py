@@ -197,18 +197,23 @@ def replay(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> I
     if unknown:
         _misuse(f"unknown argument(s) {sorted(unknown)}; it takes speed, faults, block_network")
     specs = kwargs.get("faults", ())
-    specs = [specs] if isinstance(specs, str) else list(specs)
+    specs = [specs] if isinstance(specs, str) else specs
+    if not isinstance(specs, list | tuple) or not all(isinstance(s, str) for s in specs):
+        _misuse("faults must be a list of fault specs, such as ['cut-mid:5']")
+    speed = kwargs.get("speed", 0.0)
+    if isinstance(speed, bool) or not isinstance(speed, int | float):
+        _misuse("speed must be a number: 1 is the recorded pace, 0 sends everything at once")
     faults = []
     for spec in specs:
         try:
-            faults.append(parse_fault(str(spec)))
+            faults.append(parse_fault(spec))
         except ValueError as error:
             reason = str(error).split(". Faults:", 1)[0]
             _misuse(f"{reason}. A fault is one of: {_FAULT_NAMES}")
     rootdir = request.config.rootpath
     try:
         recordings = _recordings(request, args, rootdir)
-        server = ReplayServer(recordings, speed=kwargs.get("speed", 0.0), faults=faults)
+        server = ReplayServer(recordings, speed=speed, faults=faults)
     except (RecordingError, OSError, ValueError) as error:
         _misuse(str(error))
     with server:
