@@ -61,7 +61,11 @@ def run(project: pytest.Pytester, tests: str) -> pytest.RunResult:
     return project.runpytest("-p", "no:cacheprovider")
 
 
-def test_a_test_using_the_fixture_streams_from_the_recording(project: pytest.Pytester) -> None:
+def test_a_test_using_the_fixture_streams_from_the_recording(
+    project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANTHROPIC_AUTH_TOKEN", "a-real-token")
+    monkeypatch.setenv("ANTHROPIC_PROFILE", "work")
     result = run(
         project,
         """
@@ -70,6 +74,9 @@ import os
 @pytest.mark.replay("recordings/summarise.toml")
 def test_it(replay):
     assert os.environ["ANTHROPIC_BASE_URL"] == replay.url
+    assert os.environ["ANTHROPIC_API_KEY"] == "replay-placeholder-key"
+    assert "ANTHROPIC_AUTH_TOKEN" not in os.environ and "ANTHROPIC_PROFILE" not in os.environ
+    assert replay.server.speed == 0  # no waiting, unless the marker says otherwise
     assert stream().startswith("The council will turn the old tram depot")
     assert [r.name for r in replay.served] == ["recordings/summarise.toml"]
     assert replay.unused == [] and replay.mismatches == [] and replay.abandoned == 0

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from importlib.metadata import version
 
 import pytest
 
@@ -129,6 +130,9 @@ def test_the_recording_the_tests_replay_is_the_snippets_own() -> None:
 
 def test_the_dates_of_the_other_tools_are_given() -> None:
     text = page()
+    assert "`httpx2` 2.16.2 imports `httpcore2`" in text
+    assert version("httpx2") == "2.16.2"
+    assert version("anthropic") == "2.12.0"
     # vcrpy: httpx2 support in 8.2.0; respx: no httpx2 at the commit read (see Sources).
     assert "vcrpy 8.2.0" in text
     assert "2026-06-15" in text
