@@ -432,3 +432,36 @@ def test_the_wheel_declares_the_plugin(tmp_path: Path) -> None:
         declared = archive.read(entry_points).decode()
         assert "stream_replay/pytest_plugin.py" in archive.namelist()
     assert "[pytest11]\nstream_replay = stream_replay.pytest_plugin" in declared
+
+
+# --------------------------------------------------------------------------- building
+
+
+def test_a_built_recording_checks_its_events_as_a_recordings() -> None:
+    from stream_replay import RecordingError, build_recording, text_events
+
+    with pytest.raises(
+        RecordingError, match='built-in-a-test: event 2 is not a dict with a "type"'
+    ):
+        build_recording([{"type": "message_start"}, {"text": "no type"}])
+    with pytest.raises(RecordingError, match="data must be a JSON object"):
+        build_recording(b"event: ping\ndata: []\n\n")
+    recording = build_recording(text_events("Hi"), request={"model": "m", "max_tokens": 5})
+    assert recording.request.body == {"model": "m", "max_tokens": 5, "stream": True}
+    assert [e.name for e in recording.response.events] == [
+        "message_start",
+        "content_block_start",
+        "content_block_delta",
+        "content_block_stop",
+        "message_delta",
+        "message_stop",
+    ]
+
+
+def test_an_sse_file_holding_a_key_is_refused(tmp_path: Path) -> None:
+    from stream_replay import RecordingError, build_recording, text_events
+
+    body = build_recording(text_events("sk-ant-api03-" + "x" * 93 + "AA")).sse_body
+    (tmp_path / "leak.sse").write_bytes(body)
+    with pytest.raises(RecordingError, match="looks like"):
+        build_recording(tmp_path / "leak.sse")
