@@ -133,6 +133,11 @@ def test_the_dates_of_the_other_tools_are_given() -> None:
     assert "`httpx2` 2.16.2 imports `httpcore2`" in text
     assert version("httpx2") == "2.16.2"
     assert version("anthropic") == "2.12.0"
+    # "it patches httpx2.HTTPTransport, the transport SDK 2.12.0 uses"
+    import anthropic._base_client
+    import httpx2
+
+    assert anthropic._base_client.HTTPTransport is httpx2.HTTPTransport
     # vcrpy: httpx2 support in 8.2.0; respx: no httpx2 at the commit read (see Sources).
     assert "vcrpy 8.2.0" in text
     assert "2026-06-15" in text
