@@ -137,7 +137,7 @@ def test_the_dates_of_the_other_tools_are_given() -> None:
     import anthropic._base_client
     import httpx2
 
-    assert anthropic._base_client.HTTPTransport is httpx2.HTTPTransport
+    assert vars(anthropic._base_client)["HTTPTransport"] is httpx2.HTTPTransport
     # vcrpy: httpx2 support in 8.2.0; respx: no httpx2 at the commit read (see Sources).
     assert "vcrpy 8.2.0" in text
     assert "2026-06-15" in text
