@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".installed-from"
+PROJECT_STAMP = VENV / ".project-installed-from"
 INPUTS = ("requirements.lock",)  # regenerated whenever the dependencies change
 
 
@@ -45,15 +46,26 @@ def fingerprint() -> str:
 def ensure_environment() -> None:
     wanted = fingerprint()
     if STAMP.exists() and STAMP.read_text() == wanted:
+        install_project()
         return
     print("Creating .venv from requirements.lock ...", flush=True)
     venv.EnvBuilder(clear=True, with_pip=True).create(VENV)
     pip = [str(BIN / "python"), "-m", "pip", "--disable-pip-version-check", "--quiet"]
     # Every package and its hash come from the lock; nothing is resolved here.
     run([*pip, "install", "--require-hashes", "--no-deps", "-r", "requirements.lock"])
-    # The project itself, editable, built with the locked build backend.
-    run([*pip, "install", "--no-deps", "--no-build-isolation", "-e", "."])
     STAMP.write_text(wanted)
+    install_project()
+
+
+def install_project() -> None:
+    """The project itself, editable, built with the locked build backend; again whenever
+    pyproject.toml changes, as its entry points (the command, the pytest plugin) may have."""
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if PROJECT_STAMP.exists() and PROJECT_STAMP.read_text() == wanted:
+        return
+    pip = [str(BIN / "python"), "-m", "pip", "--disable-pip-version-check", "--quiet"]
+    run([*pip, "install", "--no-deps", "--no-build-isolation", "-e", "."])
+    PROJECT_STAMP.write_text(wanted)
 
 
 def run(command: list[str]) -> None:

@@ -10,6 +10,7 @@ from stream_replay import recording_paths_for
 
 from .project import (
     DOCS_DIR,
+    PYTEST_SNIPPETS,
     RECORDINGS_DIR,
     ROOT,
     SERVED_SNIPPET_CLIENTS,
@@ -34,6 +35,8 @@ def test_snippet_prints_its_shown_output(
 ) -> None:
     if snippet_name(snippet) in SERVED_SNIPPETS | SERVED_SNIPPET_CLIENTS:
         pytest.skip("a web app (or its client): tests/test_relay.py serves and checks it")
+    if snippet_name(snippet) in PYTEST_SNIPPETS:
+        pytest.skip("a test module: tests/test_testing.py runs it with pytest")
     run = run_snippet(snippet, monkeypatch, capsys)
 
     unused = {r.name for r in run.server.recordings} - {r.name for r in run.server.served}
@@ -58,7 +61,8 @@ def test_every_recording_belongs_to_a_snippet() -> None:
     used = {
         path.resolve()
         for snippet in SNIPPETS
-        if snippet_name(snippet) not in SERVED_SNIPPET_CLIENTS  # no recordings of their own
+        # no recordings of their own
+        if snippet_name(snippet) not in SERVED_SNIPPET_CLIENTS | PYTEST_SNIPPETS
         for path in recording_paths_for(snippet, ROOT)
     }
     recordings = {path.resolve() for path in RECORDINGS_DIR.rglob("*.toml")}

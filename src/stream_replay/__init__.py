@@ -1,5 +1,15 @@
-"""Record Claude API streams, and replay them over real HTTP with their original timing."""
+"""Record Claude API streams, and replay them over real HTTP with their original timing.
 
+- Recordings: `load_recording`, `parse_recording`, `dump_recording` and the `Recording`
+  dataclasses (the format: docs/recordings.md); `load_sse_body`, `recording_from_sse` and
+  `build_recording` (with `text_events`) make one from a bare event stream or from Python.
+- Replaying: `ReplayServer`, and the faults it injects (`parse_fault` reads a `--fault` spec).
+- In your tests: the pytest plugin `stream_replay.pytest_plugin` (its `replay` fixture and
+  marker), loaded by pytest when the package is installed (docs/testing.md).
+- Reading: `timeline`, `timeline_svg`, `split_events`.
+"""
+
+from ._build import build_recording, text_events
 from ._errors import RecordingError
 from ._faults import (
     CutAfter,
@@ -51,6 +61,7 @@ __all__ = [
     "ReplayServer",
     "StallBefore",
     "UnknownEvent",
+    "build_recording",
     "dump_recording",
     "find_project_root",
     "load_recording",
@@ -61,6 +72,7 @@ __all__ = [
     "recording_from_sse",
     "recording_paths_for",
     "split_events",
+    "text_events",
     "timeline",
     "timeline_svg",
 ]

@@ -17,7 +17,7 @@ from typing import Any
 
 from ._recording import MATCHED_REQUEST_HEADERS, RecordedRequest, Recording
 
-__all__ = ["IncomingRequest", "Mismatch", "describe_request", "request_diff"]
+__all__ = ["ANY_BODY", "IncomingRequest", "Mismatch", "describe_request", "request_diff"]
 
 # Matched even when a recording does not name them: absent on both sides, or equal.
 ALWAYS_MATCHED_HEADERS = ("anthropic-beta",)
@@ -26,6 +26,16 @@ MAX_DIFF_LINES = 40
 MAX_LINE_CHARS = 200
 # Lines of each side handed to difflib after the common ends are skipped.
 MAX_COMPARED_LINES = 2_000
+
+
+class _AnyBody:
+    """The request body of a recording built without a request: it answers any body."""
+
+    def __repr__(self) -> str:
+        return "<any body>"
+
+
+ANY_BODY: Any = _AnyBody()
 
 
 def header_value(name: str, value: str | None) -> str | None:
@@ -48,7 +58,8 @@ class IncomingRequest:
         """Method, path and JSON body equal; each header the recording names equal; and
         `anthropic-beta` absent on both sides or equal even when the recording does not name
         it, since a beta changes what the API does. (Every request carries an
-        `anthropic-version`: a recording that does not name one answers any.)"""
+        `anthropic-version`: a recording that does not name one answers any.) A recording built
+        without a request (`ANY_BODY`) answers any body."""
         return (
             self.method == recorded.method
             and self.path == recorded.path
@@ -58,7 +69,7 @@ class IncomingRequest:
                 for name in MATCHED_REQUEST_HEADERS
                 if name in recorded.headers or name in ALWAYS_MATCHED_HEADERS
             )
-            and self.body == recorded.body
+            and (recorded.body is ANY_BODY or self.body == recorded.body)
         )
 
 
@@ -83,6 +94,8 @@ def describe_request(method: str, path: str, headers: Mapping[str, str], body: A
     """A canonical text form of a request: stable key order, one JSON value per line."""
     lines = [f"{method} {path}"]
     lines += [f"{name}: {headers.get(name)}" for name in MATCHED_REQUEST_HEADERS if name in headers]
+    if body is ANY_BODY:
+        return [*lines, "<any body>"]
     try:
         lines += json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False).splitlines()
     except (RecursionError, TypeError, ValueError):

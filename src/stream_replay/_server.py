@@ -95,6 +95,11 @@ class ReplayServer(ThreadedServer):
         app = Starlette(routes=[Route("/{path:path}", self._handle, methods=METHODS)])
         super().__init__(app, port=port, header_timeout=header_timeout, lifespan="off")
 
+    def add(self, recording: Recording) -> None:
+        """Answer with `recording` too, from the next request on (the server may be running)."""
+        with self._lock:
+            self.recordings.append(recording)
+
     # -- requests
 
     def _take(self, request: IncomingRequest) -> tuple[Recording, int] | None:

@@ -1,0 +1,144 @@
+"""docs/testing.md: its test module runs with pytest and prints the report shown, and its
+claims about the plugin, the SDK and the other tools hold."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from importlib.metadata import version
+
+import pytest
+
+import stream_replay
+from stream_replay import load_recording, parse_fault, pytest_plugin
+
+from .project import (
+    DOCS_DIR,
+    PYTEST_SNIPPETS,
+    RECORDINGS_DIR,
+    ROOT,
+    SNIPPETS_DIR,
+    output_file,
+    subprocess_env,
+)
+
+pytest_plugins = ["pytester"]
+
+PAGE = DOCS_DIR / "testing.md"
+# The command the page gives; its output, less the header pytest prints about the machine.
+COMMAND = "pytest -v --no-header snippets/testing/test_summarise.py"
+SHOWN_DRIFT = DOCS_DIR / "testing" / "drifted.txt"
+# The last line: "===== 7 passed in 5.35s =====", its rule as long as the time is.
+DURATION = re.compile(r"=+ (.*) in \d+\.\d+s =+")
+
+
+def page() -> str:
+    return " ".join(PAGE.read_text().split())
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("name", sorted(PYTEST_SNIPPETS))
+def test_the_page_tests_pass_and_print_the_report_shown(name: str, update_outputs: bool) -> None:
+    snippet = SNIPPETS_DIR / name
+    result = subprocess.run(
+        [sys.executable, "-m", *COMMAND.split()[:-1], "-p", "no:cacheprovider", str(snippet)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=120,
+    )
+    report = result.stdout.replace(str(ROOT) + "/", "")
+    assert result.returncode == 0, report + result.stderr
+    shown = output_file(snippet)
+    if update_outputs:
+        shown.write_text(report, encoding="utf-8")
+    # Only how long the run took may differ.
+    assert DURATION.sub(r"\1", report) == DURATION.sub(r"\1", shown.read_text()), (
+        f"{name} now reports something else (if intended: --update-outputs)"
+    )
+
+
+DRIFTED = """
+import pytest
+import summarise
+
+
+@pytest.mark.replay("recordings/testing/summarise.toml")
+def test_summary(replay, monkeypatch):
+    monkeypatch.setattr(summarise, "MAX_TOKENS", 300)  # the code changed
+    summarise.summarise(summarise.ARTICLE)
+"""
+
+
+def test_a_drifted_request_fails_with_the_report_shown(
+    pytester: pytest.Pytester, update_outputs: bool
+) -> None:
+    (pytester.path / "recordings" / "testing").mkdir(parents=True)
+    shutil.copy(RECORDINGS_DIR / "testing" / "summarise.toml", pytester.path / "recordings/testing")
+    shutil.copy(SNIPPETS_DIR / "testing" / "summarise.py", pytester.path)
+    pytester.makeini("[pytest]\n")
+    pytester.makepyfile(test_summarise=DRIFTED)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    lines = result.stdout.lines
+    start = next(i for i, line in enumerate(lines) if line.startswith("_"))
+    end = next(i for i, line in enumerate(lines) if re.match(r"-+ Captured", line))
+    report = "\n".join(lines[start:end]).rstrip() + "\n"
+    if update_outputs:
+        SHOWN_DRIFT.write_text(report, encoding="utf-8")
+    assert SHOWN_DRIFT.read_text() == report
+    assert f'--8<-- "{SHOWN_DRIFT.relative_to(ROOT).as_posix()}"' in PAGE.read_text()
+
+
+def test_the_page_gives_the_command_that_prints_the_report() -> None:
+    assert f"$ {COMMAND}" in PAGE.read_text()
+
+
+def test_the_faults_the_page_names_are_faults() -> None:
+    specs = re.findall(r"`((?:cut|cut-mid|stall|error|http|malformed|unknown):[^`]*)`", page())
+    assert len(specs) >= 4
+    for spec in specs:
+        parse_fault(spec)
+
+
+def test_the_marker_and_fixture_arguments_on_the_page_exist() -> None:
+    text = page()
+    for name in ("served", "unused", "mismatches", "abandoned", "wait_for_abandoned", "add"):
+        assert f"`replay.{name}" in text
+        assert hasattr(pytest_plugin.Replay, name)
+    for option in ("replay_recordings", "replay_block_network", "block_network=True"):
+        assert f"`{option}" in text
+    for name in ("build_recording", "text_events"):
+        assert f"stream_replay.{name}" in text
+        assert name in stream_replay.__all__
+
+
+def test_the_recording_the_tests_replay_is_the_snippets_own() -> None:
+    tests = (SNIPPETS_DIR / "testing" / "test_summarise.py").read_text()
+    assert 'RECORDING = "recordings/testing/summarise.toml"' in tests
+    recording = load_recording(RECORDINGS_DIR / "testing" / "summarise.toml")
+    text = "".join(
+        e.data["delta"]["text"]
+        for e in recording.response.events
+        if e.name == "content_block_delta"
+    )
+    assert text in " ".join(tests.split()).replace('" "', "")
+
+
+def test_the_dates_of_the_other_tools_are_given() -> None:
+    text = page()
+    assert "`httpx2` 2.16.2 imports `httpcore2`" in text
+    assert version("httpx2") == "2.16.2"
+    assert version("anthropic") == "2.12.0"
+    # "it patches httpx2.HTTPTransport, the transport SDK 2.12.0 uses"
+    import anthropic._base_client
+    import httpx2
+
+    assert vars(anthropic._base_client)["HTTPTransport"] is httpx2.HTTPTransport
+    # vcrpy: httpx2 support in 8.2.0; respx: no httpx2 at the commit read (see Sources).
+    assert "vcrpy 8.2.0" in text
+    assert "2026-06-15" in text
+    assert "57d8c29" in text
