@@ -76,7 +76,12 @@ for turn in (1, 2):
         else:
             print(f"  valid input: {tool_input}")
         reply.append(
-            {"type": "tool_use", "id": tool_id, "name": name, "input": tool_input}
+            {
+                "type": "tool_use",
+                "id": tool_id,
+                "name": name,
+                "input": tool_input,
+            }
         )
     # --8<-- [end:guard]
     if not errors:

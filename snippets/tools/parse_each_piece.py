@@ -35,10 +35,10 @@ stream = client.messages.create(
 )
 so_far = ""
 for event in stream:
-    if event.type == "content_block_delta":
-        if event.delta.type == "input_json_delta":
-            piece = event.delta.partial_json
-            so_far += piece
-            print(f"piece {piece!r}")
-            print(f"  alone:  {try_parse(piece)}")  # wrong
-            print(f"  so far: {try_parse(so_far)}")  # whole only at the end
+    delta = event.delta if event.type == "content_block_delta" else None
+    if delta and delta.type == "input_json_delta":
+        piece = delta.partial_json
+        so_far += piece
+        print(f"piece {piece!r}")
+        print(f"  alone:  {try_parse(piece)}")  # wrong
+        print(f"  so far: {try_parse(so_far)}")  # whole only at the end

@@ -32,10 +32,9 @@ def save(prompt: str) -> None:
             messages=[{"role": "user", "content": prompt}],
         ) as stream:
             for event in stream:
-                if event.type == "content_block_delta":
-                    if event.delta.type == "input_json_delta":
-                        pieces.append(event.delta.partial_json)
-                        print(f"piece {len(pieces)}: {pieces[-1]!r}")
+                if event.type == "input_json":  # after each input_json_delta
+                    pieces.append(event.partial_json)
+                    print(f"piece {len(pieces)}: {pieces[-1]!r}")
             message = stream.get_final_message()
     except ValueError as error:  # raised by the SDK, inside the loop
         text, _, rest = str(error).partition(" JSON: ")

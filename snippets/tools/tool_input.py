@@ -10,7 +10,7 @@ client = anthropic.Anthropic()
 
 # --8<-- [start:accumulator]
 class ToolInputs:
-    """Each tool call's input JSON, appended piece by piece, parsed at the end."""
+    """Each tool call's input JSON, appended piece by piece, parsed last."""
 
     def __init__(self) -> None:
         self.pending: dict[int, str] = {}  # open blocks: index -> JSON so far
@@ -23,7 +23,9 @@ class ToolInputs:
         elif event.type == "content_block_delta":
             if event.delta.type == "input_json_delta":
                 self.pending[event.index] += event.delta.partial_json
-        elif event.type == "content_block_stop" and event.index in self.pending:
+        elif (
+            event.type == "content_block_stop" and event.index in self.pending
+        ):
             text = self.pending.pop(event.index)
             # Only now is the JSON whole. No pieces at all means no input.
             self.done[event.index] = json.loads(text) if text else {}
