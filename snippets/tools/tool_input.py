@@ -3,7 +3,8 @@
 import json
 
 import anthropic
-from anthropic.lib.streaming import MessageStreamEvent
+from anthropic.lib.streaming import ParsedMessageStreamEvent
+from anthropic.types import RawMessageStreamEvent
 
 client = anthropic.Anthropic()
 
@@ -16,7 +17,9 @@ class ToolInputs:
         self.pending: dict[int, str] = {}  # open blocks: index -> JSON so far
         self.done: dict[int, object] = {}  # closed blocks: index -> input
 
-    def feed(self, event: MessageStreamEvent) -> None:
+    def feed(
+        self, event: RawMessageStreamEvent | ParsedMessageStreamEvent[None]
+    ) -> None:
         if event.type == "content_block_start":
             if event.content_block.type in ("tool_use", "server_tool_use"):
                 self.pending[event.index] = ""
