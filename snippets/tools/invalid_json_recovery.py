@@ -52,7 +52,6 @@ for turn in (1, 2):
             elif event.delta.type == "input_json_delta":
                 raw[event.index] += event.delta.partial_json
     print(f"turn {turn}: {' '.join(texts.values())}")
-    # --8<-- [start:guard]
     reply: list[ContentBlockParam] = []  # the assistant turn, to send back
     errors: list[ToolResultBlockParam] = []
     for index in sorted(texts | calls):
@@ -83,7 +82,6 @@ for turn in (1, 2):
                 "input": tool_input,
             }
         )
-    # --8<-- [end:guard]
     if not errors:
         break  # valid: run the tool now, as on the tool loop page
     messages += [

@@ -1,5 +1,7 @@
 """Tool input by hand and by the SDK: the same JSON, parsed at two times."""
 
+from __future__ import annotations
+
 import json
 
 import anthropic
