@@ -246,9 +246,10 @@ def parsed_bytes_for(size: int, piece: int, monkeypatch: pytest.MonkeyPatch) -> 
         for i in range(0, len(text), piece)
     ]  # fmt: skip
     sizes = count_parsed_bytes(monkeypatch)
-    snapshot, buffers = None, {}
+    snapshot: typing.Any = None
+    buffers: dict[int, bytes] = {}
     for data in raw:
-        event = construct_type(type_=RawMessageStreamEvent, value=data)
+        event: typing.Any = construct_type(type_=RawMessageStreamEvent, value=data)
         snapshot = accumulate_event(event=event, current_snapshot=snapshot, json_bufs=buffers)
     assert snapshot is not None
     assert snapshot.content[0].input == json.loads(text)
