@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import typing
@@ -270,3 +271,21 @@ def test_twice_the_input_is_four_times_the_parsing(monkeypatch: pytest.MonkeyPat
 
 def test_the_sdk_version_is_the_one_the_page_names() -> None:
     assert f"SDK {anthropic.__version__}" in PAGE
+
+
+def test_the_pauses_come_before_each_key() -> None:
+    # tool-use.md: "Pauses come between keys ... as in this recording".
+    events = load_recording(RECORDINGS_DIR / "tools" / "tool_input.toml").response.events
+    pieces = [
+        (e.at, e.data["delta"]["partial_json"])
+        for e in events
+        if e.name == "content_block_delta" and e.data["delta"]["type"] == "input_json_delta"
+    ]
+    gaps = [(b[0] - a[0], b[1]) for a, b in itertools.pairwise(pieces)]
+    before_keys = [gap for gap, piece in gaps if piece.startswith(("{", ", "))]
+    within_keys = [gap for gap, piece in gaps if not piece.startswith(("{", ", "))]
+    assert len(before_keys) == 3
+    assert min(before_keys) > 10 * max(within_keys)
+    assert "the stream may go quiet between keys while the model works, as in this recording" in (
+        PROSE
+    )
