@@ -59,3 +59,8 @@ def test_the_last_reply_ends_the_turn() -> None:
         if e.name == "message_delta"
     ]
     assert stops == ["tool_use", "tool_use", "end_turn"]
+
+
+def test_the_loop_is_three_requests() -> None:
+    assert sorted(p.name for p in LOOP.glob("*.toml")) == ["1.toml", "2.toml", "3.toml"]
+    assert "## The loop, three requests" in PAGE
