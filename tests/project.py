@@ -32,7 +32,7 @@ TIME_TOLERANCE = 0.3
 # Snippets that serve (a web app that runs until stopped): run as __main__ they would never
 # return, so the generic snippet test skips them; tests/test_relay.py serves and checks them.
 # They print nothing worth showing: no output file.
-SERVED_SNIPPETS: set[str] = {"relay/relay_app.py"}
+SERVED_SNIPPETS: set[str] = {"relay/relay_app.py", "relay/relay_starlette.py"}
 # Clients of a served snippet: they talk to it, not to the API, so they have no recordings of
 # their own. tests/test_relay.py runs them against it; their output file is shown as usual.
 SERVED_SNIPPET_CLIENTS: set[str] = {"relay/browser_client.py"}
