@@ -203,7 +203,10 @@ def test_the_relay_sends_the_headers_that_stop_buffering(
     assert response.headers["x-accel-buffering"] == "no"
     # Each event is flushed as its own chunk of the chunked body, never held back.
     assert response.headers["transfer-encoding"] == "chunked"
-    assert relayed_events(body)[-1] == ("done", {"stop_reason": "end_turn", "request_id": REQUEST_ID})
+    assert relayed_events(body)[-1] == (
+        "done",
+        {"stop_reason": "end_turn", "request_id": REQUEST_ID},
+    )
 
 
 @pytest.mark.parametrize("snippet", RELAYS, ids=["fastapi", "sse-starlette"])
@@ -268,7 +271,8 @@ def test_fastapi_sends_its_keepalive_after_15_seconds_of_silence_only() -> None:
     assert sse_starlette.__version__ == "3.7.0"
     assert EventSourceResponse.DEFAULT_PING_INTERVAL == 15
     page = " ".join((DOCS_DIR / "relay.md").read_text().split())
-    assert "FastAPI 0.165.0" in page and "sse-starlette 3.7.0" in page
+    assert "FastAPI 0.165.0" in page
+    assert "sse-starlette 3.7.0" in page
 
 
 @pytest.mark.parametrize(

@@ -39,7 +39,9 @@ async def chat(q: str) -> AsyncIterator[ServerSentEvent]:
             final: Message | None = None
             async for event in stream:
                 if event.type == "text":
-                    yield ServerSentEvent(event="text", data={"text": event.text})
+                    yield ServerSentEvent(
+                        event="text", data={"text": event.text}
+                    )
                 elif event.type == "message_stop":  # the last event
                     final = event.message
         if final is None:  # the body ended early, cleanly: no message_stop

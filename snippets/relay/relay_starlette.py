@@ -1,4 +1,4 @@
-"""The same relay on plain Starlette, with sse-starlette's EventSourceResponse."""
+"""The same relay on plain Starlette, with sse-starlette."""
 
 import logging
 import os
@@ -35,7 +35,9 @@ async def relay(question: str) -> AsyncIterator[JSONServerSentEvent]:
             final: Message | None = None
             async for event in stream:
                 if event.type == "text":
-                    yield JSONServerSentEvent({"text": event.text}, event="text")
+                    yield JSONServerSentEvent(
+                        {"text": event.text}, event="text"
+                    )
                 elif event.type == "message_stop":
                     final = event.message
         if final is None:
