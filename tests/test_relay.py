@@ -119,8 +119,8 @@ class IdleClosingProxy:
 
     def _pipe(self, browser: socket.socket) -> None:
         with browser, socket.create_connection(self.target) as relay:
-            # Idle from the browser's request on (a connection opened ahead, with no request on
-            # it yet, is not counted), then from the relay's last byte.
+            # Idle while a response is due: from the browser's request (a connection opened
+            # ahead is not counted), then from the relay's last byte, until the last chunk.
             last_from_relay: float | None = None
             while not self._stop.is_set():
                 ready, _, _ = select.select([browser, relay], [], [], 0.02)
@@ -130,6 +130,8 @@ class IdleClosingProxy:
                         return
                     (relay if source is browser else browser).sendall(data)
                     last_from_relay = time.monotonic()
+                    if source is relay and data.endswith(b"0\r\n\r\n"):
+                        last_from_relay = None  # the response is complete
                 if last_from_relay is not None and time.monotonic() - last_from_relay > self.idle:
                     self.closed_for_idleness += 1
                     return
@@ -501,8 +503,18 @@ def ask_in_chromium(page: Any) -> tuple[str, str, str]:
 WHOLE_ANSWER = "".join(d["text"] or "" for d in texts_of(EVENTS))
 
 
+STALL, PROXY_IDLE, KEEPALIVE = 1.0, 0.5, 0.2  # seconds
+
+
+def test_the_page_gives_the_stall_proxy_and_keepalive_of_the_test() -> None:
+    page = " ".join((DOCS_DIR / "relay.md").read_text().split())
+    assert f"stalls for {STALL:g} s after its first text" in page
+    assert f"closes any connection idle for {PROXY_IDLE:g} s" in page
+    assert f"keepalive shortened to {KEEPALIVE:g} s" in page
+
+
 @pytest.mark.parametrize(
-    ("keepalive", "survives"), [(0.2, True), (None, False)], ids=["keepalive", "none"]
+    ("keepalive", "survives"), [(KEEPALIVE, True), (None, False)], ids=["keepalive", "none"]
 )
 def test_the_page_survives_a_stall_behind_an_idle_closing_proxy_thanks_to_keepalives(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, keepalive: float | None, survives: bool
@@ -510,10 +522,10 @@ def test_the_page_survives_a_stall_behind_an_idle_closing_proxy_thanks_to_keepal
     # relay.md: the API is silent for 1 s after the first text; a proxy closes connections idle
     # for 0.5 s. With a keepalive every 0.2 s the page shows the whole answer; with FastAPI's
     # 15 s (the control), the proxy cuts the stream, and the page shows the error state.
-    stall = StallBefore(6, 1.0)
+    stall = StallBefore(6, STALL)
     with (
         relay_against_replay(monkeypatch, [stall], keepalive=keepalive) as (relay, upstream),
-        IdleClosingProxy(relay.url, idle=0.5) as proxy,
+        IdleClosingProxy(relay.url, idle=PROXY_IDLE) as proxy,
         chromium_page(tmp_path, proxy.url) as page,
     ):
         answer, status, state = ask_in_chromium(page)
