@@ -54,7 +54,7 @@ def test_the_long_thinking_stream_is_never_silent_on_the_wire_but_is_in_the_loop
     first_text = next(e for e in events if "text_delta" in str(e.data))
     assert first_text.at > 3 * LIMITS["SILENCE"]  # thinking lasts longer than any silence
     assert first_text.at < LIMITS["FIRST_ANSWER"]
-    assert "no gap on the connection is longer than 0.5 s" in THINKING.provenance.note
+    assert "no gap on the connection is longer than 0.5 s" in str(THINKING.provenance.note)
 
 
 def times(line: str) -> float:

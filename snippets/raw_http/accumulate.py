@@ -28,14 +28,14 @@ class IncompleteStream(StreamError):
 # --8<-- [start:sse_events]
 def sse_events(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
     """(event name, data) pairs from the lines of a text/event-stream body."""
-    name, data = "", []
+    name, data = "", list[str]()  # the event's name and data lines
     for number, line in enumerate(lines):
         if number == 0:
             line = line.removeprefix("\ufeff")  # the standard drops one BOM
         if not line:  # a blank line ends an event
             if data:
                 yield name or "message", "\n".join(data)
-            name, data = "", []
+            name, data = "", list[str]()
             continue
         field, _, value = line.partition(":")
         value = value.removeprefix(" ")
