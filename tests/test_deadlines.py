@@ -136,3 +136,27 @@ def test_the_page_names_the_limits_the_snippet_uses() -> None:
     assert "three seconds longer, with pings every 0.4 s" in PAGE
     assert "a 3 s stall before the fifth event of the second request" in PAGE
     assert SNIPPET_FAULTS["deadlines/watchdog.py"] == ["stall:5:3@2"]
+
+
+def longer(recording: Recording, seconds: float) -> Recording:
+    """The recording with its text stretched: a text delta every 0.4 s for `seconds` more."""
+    response = recording.response
+    last_text = max(i for i, e in enumerate(response.events) if "text_delta" in str(e.data))
+    piece = response.events[last_text]
+    extra = [
+        dataclasses.replace(piece, at=piece.at + 0.4 * n) for n in range(1, int(seconds / 0.4) + 1)
+    ]
+    after = [dataclasses.replace(e, at=e.at + seconds) for e in response.events[last_text + 1 :]]
+    events = (*response.events[: last_text + 1], *extra, *after)
+    return dataclasses.replace(recording, response=dataclasses.replace(response, events=events))
+
+
+def test_an_answer_that_outlasts_the_total_deadline_is_given_up(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Text keeps coming every 0.4 s: no stall, the first text in time, but no end by TOTAL.
+    recordings = [longer(THINKING, 6.0), shifted(STALLED, headers=2.0)]
+    printed = run(monkeypatch, capsys, recordings)
+    assert printed[4].endswith("s  first text")
+    assert printed[5].endswith(f"gave up: {LIMITS['TOTAL']} s without message_stop")
+    assert abs(times(printed[5]) - LIMITS["TOTAL"]) <= TIME_TOLERANCE
