@@ -573,3 +573,28 @@ def test_the_page_gives_the_commands_and_the_versions_it_was_checked_with() -> N
     assert f"FastAPI {fastapi.__version__}" in page
     assert f"Starlette {starlette.__version__}" in page
     assert f"uvicorn {uvicorn.__version__}" in page
+
+
+def test_where_sdk_2_12_exposes_a_streams_request_id() -> None:
+    # relay.md, "The request id": stream.request_id and stream.response.headers on stream();
+    # the headers only on create(stream=True); no _request_id on the streamed message.
+    import anthropic
+
+    recordings = load_recordings_for(SNIPPETS_DIR / "relay" / "request_id.py", ROOT)
+    first = recordings[0].response.headers["request-id"]
+    body = recordings[0].request.body  # the JSON of the request, parsed
+    with ReplayServer([recordings[0]] * 2, speed=0) as upstream:
+        client = anthropic.Anthropic(base_url=upstream.url, api_key=PLACEHOLDER_KEY)
+        params: Any = {k: body[k] for k in ("model", "max_tokens", "messages")}
+        with client.messages.stream(**params) as stream:
+            assert stream.request_id == stream.response.headers["request-id"] == first
+            message = stream.get_final_message()
+        with pytest.raises(AttributeError):
+            message._request_id  # noqa: B018
+        raw = client.messages.create(**params, stream=True)
+        assert raw.response.headers["request-id"] == first
+        assert not hasattr(raw, "request_id")
+        raw.close()
+    assert anthropic.__version__ == "2.12.0"
+    page = " ".join((DOCS_DIR / "relay.md").read_text().split())
+    assert "A streamed message has no `_request_id`" in page
