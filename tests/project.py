@@ -27,12 +27,12 @@ SNIPPETS = sorted(
 )
 # Snippets that measure time replay at the recorded pace (speed 1), not at once; the times in
 # seconds they print ("0.71 s") are compared with the shown output within TIME_TOLERANCE.
-TIMED_SNIPPETS: set[str] = {"why_stream/time_to_first_token.py"}
+TIMED_SNIPPETS: set[str] = {"why_stream/time_to_first_token.py", "deadlines/watchdog.py"}
 TIME_TOLERANCE = 0.3
 # Snippets that serve (a web app that runs until stopped): run as __main__ they would never
 # return, so the generic snippet test skips them; tests/test_relay.py serves and checks them.
 # They print nothing worth showing: no output file.
-SERVED_SNIPPETS: set[str] = {"relay/relay_app.py"}
+SERVED_SNIPPETS: set[str] = {"relay/relay_app.py", "relay/relay_starlette.py"}
 # Clients of a served snippet: they talk to it, not to the API, so they have no recordings of
 # their own. tests/test_relay.py runs them against it; their output file is shown as usual.
 SERVED_SNIPPET_CLIENTS: set[str] = {"relay/browser_client.py"}
@@ -50,6 +50,7 @@ SNIPPET_FAULTS: dict[str, list[str]] = {
     "truncated/guarded.py": ["cut-mid:5@1"],
     "retrying/retry_then_resume.py": ["error:5@1"],
     "timeouts/idle_timeout.py": ["stall:12:3"],
+    "deadlines/watchdog.py": ["stall:5:3@2"],
 }
 # Recordings the pages play in the stream player (docs/assets/player.js), each with the --fault
 # specs it is played under: the data goes to docs/players/<key>[--<fault>].json

@@ -1,6 +1,8 @@
-"""docs/relay.md: the Starlette relay, served in a thread against the replay server, and its
-browser client (snippets/relay/). The generic snippet test skips both: run as __main__, the
-relay would serve forever, and the client has no recording of its own (it talks to the relay).
+"""docs/relay.md: the FastAPI relay and its sse-starlette twin, served in a thread against the
+replay server, their Python client, and the page's JavaScript client in Chromium, behind a
+proxy that closes idle connections (snippets/relay/). The generic snippet test skips the relays
+and the client: run as __main__, a relay would serve forever, and the client has no recording
+of its own (it talks to the relay).
 """
 
 from __future__ import annotations
@@ -8,6 +10,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import runpy
+import select
+import socket
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,10 +45,14 @@ from .project import (
     relative,
 )
 
-RELAY_APP = SNIPPETS_DIR / "relay" / "relay_app.py"
+RELAY_APP = SNIPPETS_DIR / "relay" / "relay_app.py"  # FastAPI
+RELAY_STARLETTE = SNIPPETS_DIR / "relay" / "relay_starlette.py"  # Starlette + sse-starlette
+RELAYS = [RELAY_APP, RELAY_STARLETTE]
 BROWSER_CLIENT = SNIPPETS_DIR / "relay" / "browser_client.py"
+CHAT_JS = SNIPPETS_DIR / "relay" / "chat.js"
 QUESTION = "Why do proxies buffer responses?"  # the question browser_client.py asks
 RECORDINGS = load_recordings_for(RELAY_APP, ROOT)
+REQUEST_ID = RECORDINGS[0].response.headers["request-id"]
 # The first text_delta of the recording is its 4th event: a stall before the 6th keeps the
 # upstream stream open (and silent) after the relay has passed the first pieces on.
 STALL_AFTER_FIRST_TEXT = StallBefore(6, 30)
@@ -54,16 +63,78 @@ def relay_against_replay(
     monkeypatch: pytest.MonkeyPatch,
     faults: list[Fault] | None = None,
     recordings: list[Recording] | None = None,
+    *,
+    snippet: Path = RELAY_APP,
+    keepalive: float | None = None,
 ) -> Iterator[tuple[ThreadedServer, ReplayServer]]:
-    """The replay server plays the API; relay_app.py is served in a thread, pointed at it."""
+    """The replay server plays the API; a relay snippet is served in a thread, pointed at it.
+
+    `keepalive` shortens the relay's keepalive interval (15 s in both): FastAPI 0.165.0 has no
+    public setting, only `_PING_INTERVAL`, "private but importable so tests can monkeypatch it"
+    (fastapi/sse.py), which routing.py imports by name; relay_starlette.py reads RELAY_KEEPALIVE.
+    """
+    if keepalive is not None:
+        import fastapi.routing
+
+        monkeypatch.setattr(fastapi.routing, "_PING_INTERVAL", keepalive)
+        monkeypatch.setenv("RELAY_KEEPALIVE", str(keepalive))
     with ReplayServer(recordings or RECORDINGS, speed=0, faults=faults or []) as upstream:
         monkeypatch.setenv("ANTHROPIC_BASE_URL", upstream.url)
         monkeypatch.setenv("ANTHROPIC_API_KEY", PLACEHOLDER_KEY)
         # Loaded afresh for each test: its AsyncAnthropic client belongs to one event loop.
-        app: Any = runpy.run_path(str(RELAY_APP), run_name="relay_app")["app"]
+        app: Any = runpy.run_path(str(snippet), run_name="relay")["app"]
         with ThreadedServer(app) as relay:
             yield relay, upstream
     assert [m.message() for m in upstream.mismatches] == []
+
+
+class IdleClosingProxy:
+    """A TCP proxy in front of the relay that closes a connection once the relay has sent
+    nothing for `idle` seconds, as nginx does after `proxy_read_timeout` (60 s by default) and
+    a load balancer after its idle timeout."""
+
+    def __init__(self, target: str, idle: float) -> None:
+        self.target = ("127.0.0.1", int(target.rsplit(":", 1)[1]))
+        self.idle = idle
+        self.closed_for_idleness = 0
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        self._stop = threading.Event()
+
+    def __enter__(self) -> IdleClosingProxy:
+        threading.Thread(target=self._accept, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._listener.close()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                browser, _ = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._pipe, args=(browser,), daemon=True).start()
+
+    def _pipe(self, browser: socket.socket) -> None:
+        with browser, socket.create_connection(self.target) as relay:
+            # Idle while a response is due: from the browser's request (a connection opened
+            # ahead is not counted), then from the relay's last byte, until the last chunk.
+            last_from_relay: float | None = None
+            while not self._stop.is_set():
+                ready, _, _ = select.select([browser, relay], [], [], 0.02)
+                for source in ready:
+                    data = source.recv(65536)
+                    if not data:
+                        return
+                    (relay if source is browser else browser).sendall(data)
+                    last_from_relay = time.monotonic()
+                    if source is relay and data.endswith(b"0\r\n\r\n"):
+                        last_from_relay = None  # the response is complete
+                if last_from_relay is not None and time.monotonic() - last_from_relay > self.idle:
+                    self.closed_for_idleness += 1
+                    return
 
 
 def wait_for(condition: Any, seconds: float = 10.0) -> bool:
@@ -75,9 +146,27 @@ def wait_for(condition: Any, seconds: float = 10.0) -> bool:
 
 
 def test_the_generic_snippet_test_leaves_the_relay_snippets_to_this_file() -> None:
-    assert "relay/relay_app.py" in SERVED_SNIPPETS
+    assert {"relay/relay_app.py", "relay/relay_starlette.py"} <= SERVED_SNIPPETS
     assert "relay/browser_client.py" in SERVED_SNIPPET_CLIENTS
     assert QUESTION in BROWSER_CLIENT.read_text()
+    # The two relays answer the same question from the same stream.
+    twin = load_recordings_for(RELAY_STARLETTE, ROOT)
+    assert [r.request for r in twin] == [r.request for r in RECORDINGS]
+
+
+def relayed_events(body: str) -> list[tuple[str, dict[str, str | None]]]:
+    """The relay's events as (name, data), parsed from its body as an EventSource would,
+    comments (keepalives) left out; both line ends, as sse-starlette sends CRLF."""
+    parsed = []
+    for block in body.replace("\r\n", "\n").split("\n\n")[:-1]:
+        fields = dict(line.split(": ", 1) for line in block.split("\n") if line[:1] != ":")
+        if fields:
+            parsed.append((fields["event"], json.loads(fields["data"])))
+    return parsed
+
+
+def keepalives(body: str) -> int:
+    return sum(line.startswith(":") for line in body.replace("\r\n", "\n").split("\n"))
 
 
 def test_the_browser_client_prints_its_shown_output(
@@ -98,26 +187,38 @@ def test_the_browser_client_prints_its_shown_output(
     )
 
 
+@pytest.mark.parametrize(
+    ("snippet", "cache_control"), [(RELAY_APP, "no-cache"), (RELAY_STARLETTE, "no-store")]
+)
 def test_the_relay_sends_the_headers_that_stop_buffering(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, snippet: Path, cache_control: str
 ) -> None:
+    # relay.md: both libraries set the headers themselves, the relay code none.
     with (
-        relay_against_replay(monkeypatch) as (relay, _),
+        relay_against_replay(monkeypatch, snippet=snippet) as (relay, _),
         httpx.stream("GET", f"{relay.url}/chat", params={"q": QUESTION}) as response,
     ):
-        response.read()
+        body = response.read().decode()
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/event-stream; charset=utf-8"
-    assert response.headers["cache-control"] == "no-cache"
+    assert response.headers["cache-control"] == cache_control
     assert response.headers["x-accel-buffering"] == "no"
     # Each event is flushed as its own chunk of the chunked body, never held back.
     assert response.headers["transfer-encoding"] == "chunked"
+    assert relayed_events(body)[-1] == (
+        "done",
+        {"stop_reason": "end_turn", "request_id": REQUEST_ID},
+    )
 
 
+@pytest.mark.parametrize("snippet", RELAYS, ids=["fastapi", "sse-starlette"])
 def test_a_browser_that_goes_away_makes_the_relay_close_its_upstream(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, snippet: Path
 ) -> None:
-    with relay_against_replay(monkeypatch, [STALL_AFTER_FIRST_TEXT]) as (relay, upstream):
+    with relay_against_replay(monkeypatch, [STALL_AFTER_FIRST_TEXT], snippet=snippet) as (
+        relay,
+        upstream,
+    ):
         with httpx.stream("GET", f"{relay.url}/chat", params={"q": QUESTION}) as response:
             lines = response.iter_lines()
             assert next(lines) == "event: text"  # one event, then the browser leaves
@@ -135,43 +236,89 @@ def test_a_browser_that_stays_reads_to_the_end_and_nothing_is_abandoned(
     with relay_against_replay(monkeypatch) as (relay, upstream):
         with httpx.stream("GET", f"{relay.url}/chat", params={"q": QUESTION}) as response:
             body = response.read().decode()
-        assert body.endswith('event: done\ndata: {"stop_reason": "end_turn"}\n\n')
+        done = json.dumps({"stop_reason": "end_turn", "request_id": REQUEST_ID})
+        assert body.endswith(f"event: done\ndata: {done}\n\n")
         assert upstream.abandoned == 0
 
 
+@pytest.mark.parametrize("snippet", RELAYS, ids=["fastapi", "sse-starlette"])
+def test_keepalives_fill_a_silence_of_the_api(
+    monkeypatch: pytest.MonkeyPatch, snippet: Path
+) -> None:
+    # relay.md: a ": ping" comment while the stream from the API is silent (here a 1 s stall
+    # after the first text, with the keepalive shortened to 0.2 s); the events are unchanged.
+    stall = StallBefore(6, 1.0)
+    with relay_against_replay(monkeypatch, [stall], snippet=snippet, keepalive=0.2) as (
+        relay,
+        _,
+    ):
+        body = httpx.get(f"{relay.url}/chat", params={"q": QUESTION}).text
+    assert 3 <= keepalives(body) <= 8
+    assert [name for name, _ in relayed_events(body)] == ["text"] * 11 + ["done"]
+
+
+def test_fastapi_writes_keepalives_only_into_silences(monkeypatch: pytest.MonkeyPatch) -> None:
+    # relay.md: FastAPI's comes after a silence of the generator, not on a clock: a stream
+    # with no pause longer than the interval gets none between its events.
+    with relay_against_replay(monkeypatch, keepalive=0.5) as (relay, _):
+        body = httpx.get(f"{relay.url}/chat", params={"q": QUESTION}).text
+    events = body.split("event: text", 1)[1]  # after the first event: the stream flows
+    assert keepalives(events) == 0
+
+
+def test_fastapi_sends_its_keepalive_after_15_seconds_of_silence_only() -> None:
+    # relay.md: the interval, and the comment, of FastAPI 0.165.0 and sse-starlette 3.7.0.
+    import fastapi
+    import fastapi.routing
+    import fastapi.sse
+    import sse_starlette
+    from sse_starlette import EventSourceResponse
+
+    assert fastapi.__version__ == "0.165.0"
+    interval = getattr(fastapi.routing, "_PING_INTERVAL")  # noqa: B009 (imported by name there)
+    assert fastapi.sse._PING_INTERVAL == interval == 15.0
+    assert fastapi.sse.KEEPALIVE_COMMENT == b": ping\n\n"
+    assert sse_starlette.__version__ == "3.7.0"
+    assert EventSourceResponse.DEFAULT_PING_INTERVAL == 15
+    page = " ".join((DOCS_DIR / "relay.md").read_text().split())
+    assert "FastAPI 0.165.0" in page
+    assert "sse-starlette 3.7.0" in page
+
+
 @pytest.mark.parametrize(
-    ("fault", "last_event"),
+    ("fault", "last"),
     [
-        (ErrorEvent(5), 'event: error\ndata: {"type": "overloaded_error"}\n\n'),
-        (CutAfter(5), 'event: error\ndata: {"type": "relay_error"}\n\n'),
+        (ErrorEvent(5), ("error", {"type": "overloaded_error", "request_id": REQUEST_ID})),
+        (CutAfter(5), ("error", {"type": "relay_error", "request_id": REQUEST_ID})),
     ],
     ids=["error-event", "cut-connection"],
 )
+@pytest.mark.parametrize("snippet", RELAYS, ids=["fastapi", "sse-starlette"])
 def test_an_upstream_failure_reaches_the_browser_as_an_error_event(
-    monkeypatch: pytest.MonkeyPatch, fault: Fault, last_event: str
+    monkeypatch: pytest.MonkeyPatch, snippet: Path, fault: Fault, last: tuple[str, Any]
 ) -> None:
-    with (
-        relay_against_replay(monkeypatch, [fault]) as (relay, _),
-        httpx.stream("GET", f"{relay.url}/chat", params={"q": QUESTION}) as response,
-    ):
-        body = response.read().decode()
-    # The text that arrived first was passed on; then the error, and a body that ends properly.
-    assert body.startswith('event: text\ndata: {"text": "A proxy buffers a response"}\n\n')
-    assert body.endswith(last_event)
-    assert "event: done" not in body
+    with relay_against_replay(monkeypatch, [fault], snippet=snippet) as (relay, _):
+        body = httpx.get(f"{relay.url}/chat", params={"q": QUESTION}).text
+    events = relayed_events(body)
+    # The text that arrived first was passed on; then the error, with the request id.
+    assert events[0] == ("text", {"text": "A proxy buffers a response"})
+    assert events[-1] == last
+    assert "done" not in [name for name, _ in events]
+
+
+def test_an_http_error_before_the_stream_passes_its_request_id_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The replay server gives an error response a request id of its own, as the API does.
+    with relay_against_replay(monkeypatch, [parse_fault("http:400")]) as (relay, _):
+        body = httpx.get(f"{relay.url}/chat", params={"q": QUESTION}).text
+    [(name, data)] = relayed_events(body)
+    assert (name, data["type"]) == ("error", "invalid_request_error")
+    assert str(data["request_id"]).startswith("req_")
 
 
 [RECORDING] = RECORDINGS
 EVENTS = RECORDING.response.events
-
-
-def relayed_events(body: str) -> list[tuple[str, dict[str, str | None]]]:
-    """The relay's events as (name, data), parsed from its response body."""
-    parsed = []
-    for block in body.split("\n\n")[:-1]:
-        name_line, data_line = block.split("\n")
-        parsed.append((name_line.removeprefix("event: "), json.loads(data_line[6:])))
-    return parsed
 
 
 def texts_of(events: Any) -> list[dict[str, str | None]]:
@@ -193,38 +340,41 @@ def test_a_stream_cut_anywhere_reaches_the_browser_as_an_error_never_done(
     with relay_against_replay(monkeypatch, faults) as (relay, upstream):
         for count in cuts:
             body = httpx.get(f"{relay.url}/chat", params={"q": QUESTION}).text
-            *texts, last = relayed_events(body)
-            assert last == ("error", {"type": "relay_error"}), count
+            *texts, (name, data) = relayed_events(body)
+            assert (name, data["type"]) == ("error", "relay_error"), count
             assert [data for _, data in texts] == texts_of(EVENTS[:count])
             assert len(upstream.served) == count + 1
 
 
+def shortened(count: int) -> Recording:
+    """The relay's recording, ending cleanly after its first `count` events."""
+    return dataclasses.replace(
+        RECORDING, response=dataclasses.replace(RECORDING.response, events=EVENTS[:count])
+    )
+
+
+@pytest.mark.parametrize("snippet", RELAYS, ids=["fastapi", "sse-starlette"])
 def test_a_body_that_ends_early_but_cleanly_is_an_error_too(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, snippet: Path
 ) -> None:
     # relay.md: the SDK raises nothing when the body ends cleanly before message_stop (its
     # stop_reason is None, see truncated.md); the relay still sends `error`, not `done`,
     # including after message_delta, when the stop reason is already known.
     counts = range(len(EVENTS))
-    shortened = [
-        dataclasses.replace(
-            RECORDING, response=dataclasses.replace(RECORDING.response, events=EVENTS[:count])
-        )
-        for count in counts
-    ]
-    with relay_against_replay(monkeypatch, recordings=shortened) as (relay, _):
+    recordings = [shortened(count) for count in counts]
+    with relay_against_replay(monkeypatch, recordings=recordings, snippet=snippet) as (relay, _):
         for count in counts:
             body = httpx.get(f"{relay.url}/chat", params={"q": QUESTION}).text
             *texts, last = relayed_events(body)
-            assert last == ("error", {"type": "incomplete_stream"}), count
+            assert last == ("error", {"type": "incomplete_stream", "request_id": REQUEST_ID})
             assert [data for _, data in texts] == texts_of(EVENTS[:count])
 
 
 @pytest.mark.parametrize(
     ("spec", "texts", "last_line"),
     [
-        ("error:5", 2, 'error {"type": "overloaded_error"}'),
-        ("cut:5", 2, 'error {"type": "relay_error"}'),
+        ("error:5", 2, f'error {{"type": "overloaded_error", "request_id": "{REQUEST_ID}"}}'),
+        ("cut:5", 2, f'error {{"type": "relay_error", "request_id": "{REQUEST_ID}"}}'),
     ],
 )
 def test_the_browser_client_prints_the_error_the_page_shows(
@@ -235,7 +385,7 @@ def test_the_browser_client_prints_the_error_the_page_shows(
     last_line: str,
 ) -> None:
     # relay.md: "--fault error:5 ... the client then prints two `text` events and
-    # `error {"type": "overloaded_error"}`. `--fault cut:5` gives `relay_error`."
+    # `error {"type": "overloaded_error", ...}`. `--fault cut:5` gives `relay_error`."
     page = " ".join((DOCS_DIR / "relay.md").read_text().split())
     assert f"--fault {spec}" in page
     with relay_against_replay(monkeypatch, [parse_fault(spec)]) as (relay, _):
@@ -288,47 +438,172 @@ EVENT_SOURCE = """
 """
 
 
+@contextmanager
+def chromium_page(tmp_path: Path, origin: str) -> Iterator[Any]:
+    """A Chromium page at `origin`/ whose document is served by the test, not by the relay."""
+    from playwright.sync_api import sync_playwright
+
+    from .test_browser import CHROMIUM, FLAGS  # skips the test where there is no Chromium
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch_persistent_context(
+            tmp_path, executable_path=CHROMIUM, args=FLAGS
+        )
+        try:
+            page = browser.new_page()
+            page.route(
+                f"{origin}/",
+                lambda route: route.fulfill(body=CHAT_PAGE, content_type="text/html"),
+            )
+            page.goto(f"{origin}/")
+            yield page
+        finally:
+            browser.close()
+
+
+CHAT_PAGE = '<!doctype html><title>chat</title><p id="answer"></p><p id="status"></p>'
+
+
 def test_a_browser_gets_the_events_by_name_and_would_reconnect_at_the_end(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     # relay.md: EventSource dispatches each event under its name; when the response ends it
     # fires an `error` event of its own (no data) and is CONNECTING again, so the page must
     # close() it at `done`; the relay's `error` event reaches the same listener, with data.
-    from playwright.sync_api import sync_playwright
-
-    from .test_browser import CHROMIUM, FLAGS  # skips this test where there is no Chromium
-
     url = "/chat?q=" + QUESTION
     with (
         relay_against_replay(monkeypatch, [ErrorEvent(5, on_request=2)]) as (relay, upstream),
-        sync_playwright() as playwright,
+        chromium_page(tmp_path, relay.url) as page,
     ):
-        browser = playwright.chromium.launch_persistent_context(
-            tmp_path, executable_path=CHROMIUM, args=FLAGS
-        )
-        page = browser.new_page()
-        page.goto(f"{relay.url}/")  # any page of the relay's origin
         finished = page.evaluate(EVENT_SOURCE, url)
         failed = page.evaluate(EVENT_SOURCE, url)
-        browser.close()
         assert len(upstream.served) == 2  # closed in time: no reconnection asked again
 
     connecting, open_ = 0, 1  # EventSource.readyState
+    done = json.dumps({"stop_reason": "end_turn", "request_id": REQUEST_ID})
     assert [e["type"] for e in finished] == ["text"] * 11 + ["done", "error"]
-    assert finished[-2] == {"type": "done", "data": '{"stop_reason": "end_turn"}', "state": open_}
+    assert finished[-2] == {"type": "done", "data": done, "state": open_}
     assert finished[-1] == {"type": "error", "data": None, "state": connecting}
+    overloaded = json.dumps({"type": "overloaded_error", "request_id": REQUEST_ID})
     assert failed[-2:] == [
-        {"type": "error", "data": '{"type": "overloaded_error"}', "state": open_},
+        {"type": "error", "data": overloaded, "state": open_},
         {"type": "error", "data": None, "state": connecting},
     ]
 
 
+def ask_in_chromium(page: Any, *, midway: str | None = None) -> tuple[str, str, str]:
+    """Run chat.js's ask() and wait for its end: the answer, the status and its class.
+
+    `midway`: the text the page must show while the stream is still open (during a stall)."""
+    page.add_script_tag(path=str(CHAT_JS))
+    page.evaluate("(question) => ask(question)", QUESTION)
+    if midway is not None:
+        page.wait_for_function(
+            "(text) => document.getElementById('answer').textContent === text", arg=midway
+        )
+        assert page.evaluate("document.getElementById('status').textContent") == "Answering…"
+    page.wait_for_function(
+        "document.getElementById('status').textContent !== 'Answering…'", timeout=15_000
+    )
+    time.sleep(0.3)  # a reconnection, had close() been forgotten, would come now
+    answer, status, state = page.evaluate(
+        """() => {
+          const [answer, status] = ["answer", "status"].map((id) => document.getElementById(id));
+          return [answer.textContent, status.textContent, status.className];
+        }"""
+    )
+    return answer, status, state
+
+
+WHOLE_ANSWER = "".join(d["text"] or "" for d in texts_of(EVENTS))
+FIRST_TWO_TEXTS = "".join(d["text"] or "" for d in texts_of(EVENTS[:5]))  # before the stall
+
+
+STALL, PROXY_IDLE, KEEPALIVE = 1.0, 0.5, 0.2  # seconds
+
+
+def test_the_page_gives_the_stall_proxy_and_keepalive_of_the_test() -> None:
+    page = " ".join((DOCS_DIR / "relay.md").read_text().split())
+    assert f"stalls for {STALL:g} s after its first text" in page
+    assert f"closes any connection idle for {PROXY_IDLE:g} s" in page
+    assert f"keepalive shortened to {KEEPALIVE:g} s" in page
+
+
+@pytest.mark.parametrize(
+    ("keepalive", "survives"), [(KEEPALIVE, True), (None, False)], ids=["keepalive", "none"]
+)
+def test_the_page_survives_a_stall_behind_an_idle_closing_proxy_thanks_to_keepalives(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, keepalive: float | None, survives: bool
+) -> None:
+    # relay.md: the API is silent for 1 s after the first text; a proxy closes connections idle
+    # for 0.5 s. With a keepalive every 0.2 s the page shows the whole answer; with FastAPI's
+    # 15 s (the control), the proxy cuts the stream, and the page shows the error state.
+    stall = StallBefore(6, STALL)
+    with (
+        relay_against_replay(monkeypatch, [stall], keepalive=keepalive) as (relay, upstream),
+        IdleClosingProxy(relay.url, idle=PROXY_IDLE) as proxy,
+        chromium_page(tmp_path, proxy.url) as page,
+    ):
+        # The text before the stall is on the page while the stream is open: as it arrives.
+        answer, status, state = ask_in_chromium(page, midway=FIRST_TWO_TEXTS)
+        assert len(upstream.served) == 1  # closed at the end: not asked again
+    if survives:
+        assert (answer, status, state) == (WHOLE_ANSWER, "", "")
+        assert proxy.closed_for_idleness == 0
+    else:
+        assert answer == FIRST_TWO_TEXTS
+        assert (status, state) == ("The answer is incomplete (connection_lost).", "error")
+        assert proxy.closed_for_idleness == 1
+
+
+def test_the_page_shows_a_truncated_stream_as_an_error_with_its_request_id(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # relay.md: the stream from the API ends cleanly after 6 events, before message_stop.
+    with (
+        relay_against_replay(monkeypatch, recordings=[shortened(6)]) as (relay, upstream),
+        chromium_page(tmp_path, relay.url) as page,
+    ):
+        answer, status, state = ask_in_chromium(page)
+        assert len(upstream.served) == 1
+    assert answer == "".join(d["text"] or "" for d in texts_of(EVENTS[:6]))
+    assert status == f"The answer is incomplete (incomplete_stream). Request id: {REQUEST_ID}"
+    assert state == "error"
+
+
 def test_the_page_gives_the_commands_and_the_versions_it_was_checked_with() -> None:
+    import fastapi
     import starlette
     import uvicorn
 
     page = (DOCS_DIR / "relay.md").read_text()
     assert "python3 dev.py run snippets/relay/relay_app.py" in page
     assert ".venv/bin/python snippets/relay/browser_client.py" in page
+    assert f"FastAPI {fastapi.__version__}" in page
     assert f"Starlette {starlette.__version__}" in page
     assert f"uvicorn {uvicorn.__version__}" in page
+
+
+def test_where_sdk_2_12_exposes_a_streams_request_id() -> None:
+    # relay.md, "The request id": stream.request_id and stream.response.headers on stream();
+    # the headers only on create(stream=True); no _request_id on the streamed message.
+    import anthropic
+
+    recordings = load_recordings_for(SNIPPETS_DIR / "relay" / "request_id.py", ROOT)
+    first = recordings[0].response.headers["request-id"]
+    body = recordings[0].request.body  # the JSON of the request, parsed
+    with ReplayServer([recordings[0]] * 2, speed=0) as upstream:
+        client = anthropic.Anthropic(base_url=upstream.url, api_key=PLACEHOLDER_KEY)
+        params: Any = {k: body[k] for k in ("model", "max_tokens", "messages")}
+        with client.messages.stream(**params) as stream:
+            assert stream.request_id == stream.response.headers["request-id"] == first
+            message = stream.get_final_message()
+        with pytest.raises(AttributeError):
+            message._request_id  # noqa: B018
+        raw = client.messages.create(**params, stream=True)
+        assert raw.response.headers["request-id"] == first
+        assert not hasattr(raw, "request_id")
+        raw.close()
+    assert anthropic.__version__ == "2.12.0"
+    page = " ".join((DOCS_DIR / "relay.md").read_text().split())
+    assert "A streamed message has no `_request_id`" in page

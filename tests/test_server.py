@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import socket
 import threading
@@ -68,6 +69,27 @@ def test_a_matching_request_gets_the_recorded_stream() -> None:
     assert response.headers["transfer-encoding"] == "chunked"
     assert body == SAMPLE.sse_body
     assert server.served == [SAMPLE]
+
+
+def test_every_response_carries_a_request_id_the_recorded_one_first() -> None:
+    # recordings.md: "Every API response includes a unique request-id header" (the API's
+    # Errors page): a recording without one is answered with one of the server's own.
+    kept = dataclasses.replace(
+        SAMPLE,
+        response=dataclasses.replace(
+            SAMPLE.response, headers={**SAMPLE.response.headers, "request-id": "req_01Kept"}
+        ),
+    )
+    headers = {"x-api-key": "k", **SAMPLE.request.headers}
+    ids = []
+    for recording in (SAMPLE, kept):
+        assert "request-id" not in SAMPLE.response.headers
+        with ReplayServer([recording], speed=0) as server:
+            response = httpx.post(
+                f"{server.url}/v1/messages", json=SAMPLE.request.body, headers=headers
+            )
+        ids.append(response.headers["request-id"])
+    assert ids == ["req_replay_0001", "req_01Kept"]
 
 
 def test_key_order_and_spacing_of_the_body_do_not_matter() -> None:

@@ -1,35 +1,84 @@
-"""Assemble the final message from the raw events by hand, as the SDK does.
+"""Assemble the final message from the raw events, stricter than the SDK.
 
 Run it to stream one request and print the message it adds up to; or import
-`accumulate` and feed it (event name, data) pairs from any SSE parser.
+`sse_events` and `accumulate` and feed them the lines of any HTTP library.
 """
 
 import json
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import httpx
-from httpx_sse import EventSource
 
 
 class StreamError(Exception):
-    """An `error` event: the request failed after its 200 OK."""
+    """An `error` event, or events the API does not send in that order."""
+
+
+class IncompleteStream(StreamError):
+    """The stream ended before message_stop: not an answer."""
+
+    def __init__(self, partial: dict[str, Any]) -> None:
+        super().__init__("the stream ended before message_stop")
+        self.partial = partial  # what arrived, to retry or resume from
+
+
+# --8<-- [start:sse_events]
+def sse_events(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """(event name, data) pairs from the lines of a text/event-stream body."""
+    name, data = "", list[str]()  # the event's name and data lines
+    for number, line in enumerate(lines):
+        if number == 0:
+            line = line.removeprefix("\ufeff")  # the standard drops one BOM
+        if not line:  # a blank line ends an event
+            if data:
+                yield name or "message", "\n".join(data)
+            name, data = "", list[str]()
+            continue
+        field, _, value = line.partition(":")
+        value = value.removeprefix(" ")
+        if field == "event":
+            name = value
+        elif field == "data":
+            data.append(value)
+        # ":" starts a comment; id and retry do not matter here.
+    # An event not ended by a blank line is dropped, as the standard says.
+
+
+# --8<-- [end:sse_events]
+KNOWN = {
+    "message_start",
+    "content_block_start",
+    "content_block_delta",
+    "content_block_stop",
+    "message_delta",
+    "message_stop",
+    "error",
+}
 
 
 def accumulate(events: Iterable[tuple[str, str]]) -> dict[str, Any]:
     """The message that (event name, JSON data) pairs of a stream add up to."""
-    message: dict[str, Any] = {}
+    message: dict[str, Any] | None = None
     # The tool input of each block, as partial JSON text until the block ends.
     tool_json: defaultdict[int, str] = defaultdict(str)
     for name, data in events:
-        if name == "ping":
-            continue
+        # --8<-- [start:by_name]
+        if name not in KNOWN:  # ping, and types added later: by name, and
+            continue  # before json.loads, as their data need not be JSON
         event = json.loads(data)
+        if name == "error":
+            error = event["error"]
+            raise StreamError(f"{error['type']}: {error['message']}")
         if name == "message_start":  # the message, with empty content
             message = event["message"]
-        elif name == "content_block_start":  # the block, in its empty form
+            continue
+        if message is None:
+            raise StreamError(f"{name} before message_start")
+        # --8<-- [end:by_name]
+        if name == "content_block_start":  # the block, in its empty form
             message["content"].append(event["content_block"])
         elif name == "content_block_delta":
             index, delta = event["index"], event["delta"]
@@ -54,12 +103,12 @@ def accumulate(events: Iterable[tuple[str, str]]) -> dict[str, Any]:
             # Usage counts are cumulative: they replace, never add.
             message["usage"].update(event.get("usage", {}))
         elif name == "message_stop":
-            break
-        elif name == "error":
-            error = event["error"]
-            raise StreamError(f"{error['type']}: {error['message']}")
-        # Any other event type is new to this code: skip it.
-    return message
+            return message  # the only complete end
+    # --8<-- [start:end]
+    # The body ended cleanly, but early (a dropped connection raises in
+    # httpx instead): what arrived is no answer.
+    raise IncompleteStream(message or {})
+    # --8<-- [end:end]
 
 
 if __name__ == "__main__":
@@ -97,6 +146,5 @@ if __name__ == "__main__":
         if response.is_error:
             response.read()
             raise SystemExit(f"HTTP {response.status_code}: {response.text}")
-        sse_events = EventSource(response).iter_sse()
-        message = accumulate((sse.event, sse.data) for sse in sse_events)
+        message = accumulate(sse_events(response.iter_lines()))
     print(json.dumps(message, indent=2, ensure_ascii=False))

@@ -169,7 +169,7 @@ class ReplayServer(ThreadedServer):
         )
         if plan.http_error is not None:
             return _http_error(plan.http_error, request_id)
-        return self._respond(recording.response, plan, started)
+        return self._respond(recording.response, plan, started, request_id)
 
     def _mismatch(self, incoming: IncomingRequest, request_id: str) -> Response:
         same_route = [
@@ -187,9 +187,14 @@ class ReplayServer(ThreadedServer):
             return api_error(404, "not_found_error", mismatch.message(), request_id)
         return api_error(400, "invalid_request_error", mismatch.message(), request_id)
 
-    def _respond(self, response: RecordedResponse, plan: Plan, started: float) -> Response:
+    def _respond(
+        self, response: RecordedResponse, plan: Plan, started: float, request_id: str
+    ) -> Response:
+        # "Every API response includes a unique request-id header" (the API's Errors page):
+        # the recorded one if the recording kept it, else one of the server's own.
+        headers = {"request-id": request_id, **response.headers}
         if response.body is not None:
-            return Response(response.body, response.status, headers=dict(response.headers))
+            return Response(response.body, response.status, headers=headers)
 
         async def chunks() -> AsyncIterator[bytes]:
             sent = 0
@@ -205,7 +210,7 @@ class ReplayServer(ThreadedServer):
             if plan.cut:
                 raise ConnectionCut  # uvicorn closes the connection mid-body
 
-        return StreamingResponse(chunks(), response.status, headers=dict(response.headers))
+        return StreamingResponse(chunks(), response.status, headers=headers)
 
     async def _sleep_until(self, started: float, offset: float, delay: float = 0.0) -> None:
         due = started + (offset / self.speed if self.speed else 0.0) + delay

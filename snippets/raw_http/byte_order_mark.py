@@ -1,0 +1,41 @@
+"""A body that starts with a byte-order mark: the SDK, then httpx-sse."""
+
+import os
+
+import anthropic
+import httpx
+from httpx_sse import EventSource
+
+QUESTION = "In one sentence: what is a byte-order mark?"
+
+client = anthropic.Anthropic()
+with client.messages.stream(
+    model="claude-sonnet-5-5",
+    max_tokens=256,
+    messages=[{"role": "user", "content": QUESTION}],
+) as stream:
+    print(f"SDK text_stream: {''.join(stream.text_stream)!r}")
+    try:
+        stream.get_final_message()
+    except AssertionError:
+        print("SDK get_final_message(): AssertionError")
+
+base_url = os.environ.get("ANTHROPIC_BASE_URL", "https://api.anthropic.com")
+with httpx.stream(
+    "POST",
+    f"{base_url}/v1/messages",
+    headers={
+        "x-api-key": os.environ["ANTHROPIC_API_KEY"],
+        "anthropic-version": "2026-10-21",
+        "content-type": "application/json",
+    },
+    json={
+        "model": "claude-sonnet-5-5",
+        "max_tokens": 256,
+        "stream": True,
+        "messages": [{"role": "user", "content": QUESTION}],
+    },
+    timeout=httpx.Timeout(600, connect=5),
+) as response:
+    first = next(EventSource(response).iter_sse())
+    print(f"httpx-sse, first event: {first.event!r}, {first.data[:30]}...")
