@@ -75,7 +75,7 @@ GROUPS = [
         "tools-thinking",
         "Tools and thinking",
         "tools-and-thinking.md",
-        "Tool input as partial JSON, thinking blocks and signatures, citations.",
+        "Tool input as partial JSON, tool loops, thinking and signatures, server tools, citations.",
     ),
     Group(
         "failures",
@@ -93,7 +93,7 @@ GROUPS = [
         "testing",
         "Testing streaming code",
         "testing.md",
-        "Recordings, replay servers, faults on demand and what to assert.",
+        "Recordings, a replay server as a pytest fixture, faults on demand and what to assert.",
     ),
 ]
 GROUP_KEYS = {group.key: group for group in GROUPS}
@@ -385,7 +385,7 @@ def render_index(questions: list[Question]) -> str:
         f"    - {DECK_LINK}: the question and its level on the front, the model answer and a "
         "link to its page on the back.\n"
         "    - [The cheat sheet](cheat-sheet.md): events, deltas, stop reasons, usage, retries, "
-        "timeouts and relay headers on at most two printed pages.\n\n"
+        "timeouts, deadlines and the relay on at most two printed pages.\n\n"
         f"The first question is the one this site began with: [{first.question}]"
         f"({GROUP_KEYS[first.group].page}#{first.id}) Its long answer is [Streaming, first "
         "answer](../first-stream.md).\n\n"

@@ -233,7 +233,8 @@ def test_the_sdk_raises_value_error_on_invalid_tool_input_json() -> None:
     text = bank_text()
     assert 'raises a `ValueError` ("Unable to parse tool parameter JSON ...")' in text
     assert "silently keeps only the part before the error" in text
-    assert "such as a trailing comma" in text and "such as an unescaped quotation mark" in text
+    assert "such as a trailing comma" in text
+    assert "such as an unescaped quotation mark" in text
 
 
 def test_the_relay_keepalive_on_the_bank_pages_is_fastapis() -> None:
@@ -241,8 +242,8 @@ def test_the_relay_keepalive_on_the_bank_pages_is_fastapis() -> None:
 
     assert _PING_INTERVAL == 15.0
     text = bank_text()
-    assert "`: ping` comment after 15 s without an event" in text
-    assert "after 15 s without an event" in text
+    assert "writes a `: ping` comment after 15 s without an event" in text
+    assert "writes `: ping` after 15 s without an event" in text
 
 
 # The cheat sheet, printed by Chromium as a reader's browser would print it.
