@@ -75,7 +75,7 @@ GROUPS = [
         "tools-thinking",
         "Tools and thinking",
         "tools-and-thinking.md",
-        "Tool input as partial JSON, thinking blocks and signatures, citations.",
+        "Tool input as partial JSON, tool loops, thinking and signatures, server tools, citations.",
     ),
     Group(
         "failures",
@@ -93,7 +93,7 @@ GROUPS = [
         "testing",
         "Testing streaming code",
         "testing.md",
-        "Recordings, replay servers, faults on demand and what to assert.",
+        "Recordings, a replay server as a pytest fixture, faults on demand and what to assert.",
     ),
 ]
 GROUP_KEYS = {group.key: group for group in GROUPS}
@@ -122,7 +122,6 @@ class Question:
     wrong_answers: tuple[WrongAnswer, ...]
     links: tuple[Link, ...]
     snippets: tuple[str, ...]  # paths under snippets/
-    relink: tuple[str, ...]  # pages in progress that should take over a link when they land
 
 
 class BankError(ValueError):
@@ -139,7 +138,6 @@ QUESTION_KEYS = {
     "wrong_answers",
     "links",
     "snippets",
-    "relink",
 }
 
 
@@ -170,7 +168,6 @@ def load_bank(path: Path = BANK) -> list[Question]:
                     ),
                     links=tuple(Link(k["title"], k["to"]) for k in raw.get("links", [])),
                     snippets=tuple(raw.get("snippets", [])),
-                    relink=tuple(raw.get("relink", [])),
                 )
             )
         except (KeyError, TypeError, AttributeError) as error:
@@ -332,12 +329,17 @@ GROUP_SOURCES = {
     - The `is_error` tool result for invalid JSON: [Fine-grained tool streaming](https://platform.claude.com/docs/en/agents-and-tools/tool-use/fine-grained-tool-streaming),
       copy of 2026-09-26.
     - What `messages.stream()` of SDK 2.12.0 does with invalid tool input JSON (a `ValueError`
-      for some errors, a silently shortened input for others): `tests/test_interview.py`.
+      for some errors, a silently shortened input for others): `tests/test_interview.py` and
+      `tests/test_fine_grained_tools.py`.
 """,
     "production": """\
-    - nginx's `proxy_read_timeout` and its 60 s default: nginx's documentation of
-      ngx_http_proxy_module, as quoted in copies of 2021-01-17 and 2023-06-01 (see the
-      Sources of [Relaying to a browser](../relay.md)).
+    - The idle limits of proxies (nginx's `proxy_read_timeout`, 60 s by default, in copies of
+      its documentation of 2021-01-17 and 2023-06-01; AWS Application Load Balancer, 60 s;
+      Cloudflare, 100 s, copy of 2025-04-29; Google Cloud, 30 s) and FastAPI 0.165.0's 15 s
+      keepalive: the Sources of [Relaying to a browser](../relay.md).
+    - FastAPI 0.165.0 runs an `EventSourceResponse`'s generator in a task that hands each
+      event on through memory streams of one event each (`fastapi/routing.py`, as this site
+      installs it).
 """,
 }
 
@@ -383,7 +385,7 @@ def render_index(questions: list[Question]) -> str:
         f"    - {DECK_LINK}: the question and its level on the front, the model answer and a "
         "link to its page on the back.\n"
         "    - [The cheat sheet](cheat-sheet.md): events, deltas, stop reasons, usage, retries, "
-        "timeouts and relay headers on at most two printed pages.\n\n"
+        "timeouts, deadlines and the relay on at most two printed pages.\n\n"
         f"The first question is the one this site began with: [{first.question}]"
         f"({GROUP_KEYS[first.group].page}#{first.id}) Its long answer is [Streaming, first "
         "answer](../first-stream.md).\n\n"

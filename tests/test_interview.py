@@ -226,9 +226,24 @@ def test_the_sdk_raises_value_error_on_invalid_tool_input_json() -> None:
         fed('{"city": "Lis', 'bon", "unit": cel')
     # A missing comma is not caught: the parse stops where the JSON went wrong.
     assert fed('{"city": "Lis', 'bon" "unit": "celsius"}') == {"city": "Lisbon"}
+    # The two cases the answer names, as docs/fine-grained-tools.md shows them.
+    with pytest.raises(ValueError, match="trailing comma"):
+        fed('{"lines": ["a",', "]}")
+    assert fed('{"lines": ["He said "', 'hi" and left."]}') == {"lines": ["He said "]}
     text = bank_text()
     assert 'raises a `ValueError` ("Unable to parse tool parameter JSON ...")' in text
     assert "silently keeps only the part before the error" in text
+    assert "such as a trailing comma" in text
+    assert "such as an unescaped quotation mark" in text
+
+
+def test_the_relay_keepalive_on_the_bank_pages_is_fastapis() -> None:
+    from fastapi.sse import _PING_INTERVAL
+
+    assert _PING_INTERVAL == 15.0
+    text = bank_text()
+    assert "writes a `: ping` comment after 15 s without an event" in text
+    assert "writes `: ping` after 15 s without an event" in text
 
 
 # The cheat sheet, printed by Chromium as a reader's browser would print it.
