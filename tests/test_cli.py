@@ -148,7 +148,7 @@ def test_a_busy_port_is_one_line() -> None:
     ("target", "message"),
     [
         ("no/such/recordings", "no/such/recordings: no such file or folder"),
-        ("docs", "docs: no recordings (.toml) or SSE bodies (.sse)"),
+        ("docs/assets", "docs/assets: no recordings (.toml) or SSE bodies (.sse)"),
         ("README.md", "README.md: not a recording (.toml) or an SSE body (.sse)"),
     ],
 )
