@@ -47,6 +47,7 @@ TIMELINE_PICTURES: dict[str, tuple[str, ...]] = {
     "cancelling/break_out": (),
     "thinking/omitted_stream": (),
     "server_tools/web_search_events": (),
+    "deadlines/watchdog/1_prime": (),
 }
 
 # Where a page shows a recording's own wire text without discussing the stream it comes from:
