@@ -20,6 +20,7 @@ import time
 from types import TracebackType
 from typing import Any, Self
 
+import anyio
 import uvicorn
 from starlette.requests import ClientDisconnect, Request
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -151,12 +152,23 @@ class _PromptServer(uvicorn.Server):
     uvicorn looks at `should_exit` every 0.1 s, and once stopping waits 0.1 s more before it
     looks at the open connections, then polls them every 0.1 s: about 0.2 s for every stop,
     which a test suite that starts a server per example pays hundreds of times. Here `stop()`
-    wakes the loop at once, and the connections are polled every few milliseconds; a stream
-    still being sent gets the same `timeout_graceful_shutdown` as before, then is cancelled.
+    wakes the loop at once, and the connections are polled every few milliseconds; a response
+    still being sent gets `grace` seconds to end, then is cancelled.
     """
+
+    grace = 0.25
 
     _wake: asyncio.Event | None = None
     _loop: asyncio.AbstractEventLoop | None = None
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        # Warm what the first request would otherwise pay for while its stream is being timed
+        # (some 20 ms): anyio's asyncio backend, loaded by the first streamed response, and the
+        # thread that parses and matches request bodies.
+        async with anyio.create_task_group():
+            pass
+        await asyncio.to_thread(int)
+        await super().startup(sockets)
 
     async def main_loop(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -186,7 +198,7 @@ class _PromptServer(uvicorn.Server):
         for connection in list(self.server_state.connections):
             connection.shutdown()
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + (self.config.timeout_graceful_shutdown or 0)
+        deadline = loop.time() + self.grace
         state = self.server_state
         while (state.connections or state.tasks) and not self.force_exit:
             if loop.time() >= deadline:
@@ -222,7 +234,6 @@ class ThreadedServer:
             port=port,
             log_level="warning",
             access_log=False,
-            timeout_graceful_shutdown=0.25,
             http=protocol,
             **options,
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import os
 import re
 import signal
@@ -174,7 +175,7 @@ def check(streams: Sequence[Stream], recordings: Sequence[Recording]) -> tuple[i
 def percentile(values: Sequence[float], p: float) -> float:
     """Nearest-rank percentile."""
     ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(p / 100 * len(ordered) + 0.5)))
+    rank = max(1, min(len(ordered), math.ceil(p / 100 * len(ordered))))
     return ordered[rank - 1]
 
 
@@ -250,13 +251,23 @@ def load_run(clients: int, speed: float) -> dict[str, float]:
         "peak_rss_mb": (server.peak_rss or 0) / 2**20,
     }
     if speed:
-        late = [
-            x * 1000
-            for s in streams
-            if (served := s.served(groups[request_key(s.sent)])) is not None
-            for x in s.lateness(served)
-        ]
-        result |= {"late_p95_ms": percentile(late, 95), "late_max_ms": max(late)}
+        # Lateness counted from each stream's first event: whether the server keeps the
+        # recorded pace with this many streams. The first events themselves wait for this
+        # process to open every connection, which is the client's cost more than the server's.
+        first, paced = [], []
+        for stream in streams:
+            served = stream.served(groups[request_key(stream.sent)])
+            if served is None:
+                continue
+            late = stream.lateness(served)
+            first.append(late[0] * 1000)
+            paced += [(x - late[0]) * 1000 for x in late[1:]]
+        result |= {
+            "first_p50_ms": percentile(first, 50),
+            "first_max_ms": max(first),
+            "paced_p95_ms": percentile(paced, 95),
+            "paced_max_ms": max(paced),
+        }
     return result
 
 
@@ -273,7 +284,9 @@ def load(runs: int, clients: Sequence[int] = (100, 300), speeds: Sequence[float]
             }
             rows.append(row)
             extra = (
-                f", late p95 {row['late_p95_ms']:.1f} ms, max {row['late_max_ms']:.1f} ms"
+                f"; first event late by {row['first_p50_ms']:.1f} ms (max"
+                f" {row['first_max_ms']:.1f}), each later event by p95 {row['paced_p95_ms']:.1f}"
+                f" ms (max {row['paced_max_ms']:.1f}) more"
                 if speed
                 else ""
             )

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 from statistics import median
+from typing import Any
 
 from stream_replay import ReplayServer, load_recordings_for, parse_fault
 
@@ -28,6 +29,9 @@ from ..project import (
     run_shell_snippet,
     snippet_name,
 )
+
+# As `python3 dev.py test` runs it, with the ten slowest tests listed.
+SUITE_OPTIONS = ["-n", "auto", "--durations=10"]
 
 
 def import_time(runs: int) -> float:
@@ -111,12 +115,12 @@ def snippets(runs: int) -> dict[str, object]:
     return result
 
 
-def suite() -> dict[str, object]:
+def suite() -> dict[str, Any]:
     """The whole suite once, as `python3 dev.py test` runs it (a worker per core)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "auto"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *SUITE_OPTIONS],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -128,7 +132,12 @@ def suite() -> dict[str, object]:
     summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
     passed = re.search(r"(\d+) passed", summary)
     workers = re.search(r"(\d+) workers? \[", result.stdout)
+    slowest = [
+        [float(m[1]), f"{m[2]} {m[3]}"]
+        for m in re.finditer(r"^([\d.]+)s (call|setup|teardown) +(\S+)$", result.stdout, re.M)
+    ]
     figures = {
+        "slowest": slowest,
         "wall_s": wall,
         "cpu_s": cpu,
         "passed": int(passed[1]) if passed else 0,
