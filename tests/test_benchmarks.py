@@ -46,9 +46,10 @@ def test_the_figures_shown_are_the_rendering_of_the_measured_data() -> None:
     )
 
 
-def test_every_section_was_measured_with_its_date_and_the_machine() -> None:
+def test_every_section_measured_has_its_date_and_the_machine() -> None:
+    # A section never measured shows "Not measured yet" on the page (the rendering above).
     data = stored()
-    assert set(data["sections"]) == set(SECTIONS)
+    assert set(data["sections"]) <= set(SECTIONS)
     for figures in data["sections"].values():
         assert re.fullmatch(r"\d{4}-\d\d-\d\d", figures["date"])
     machine = data["machine"]
@@ -96,7 +97,7 @@ def test_an_unknown_section_is_one_clear_error() -> None:
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1] == (
         "python3 dev.py bench: error: argument --only: speed: choose among "
-        "fidelity, load, snippets, suite, site, costs"
+        "fidelity, load, snippets, site, costs, suite"
     )
 
 

@@ -108,6 +108,12 @@ def positive(text: str) -> int:
     return int(text)
 
 
+def write(stored: dict[str, Any]) -> None:
+    FIGURES_JSON.parent.mkdir(parents=True, exist_ok=True)
+    FIGURES_JSON.write_text(json.dumps(stored, indent=1, sort_keys=True) + "\n")
+    FIGURES_TEXT.write_text(render(stored))
+
+
 def main(argv: list[str]) -> int:
     args = parse(argv)
     chosen = args.only or [name for name in SECTIONS if name != "suite" or args.suite or args.write]
@@ -125,25 +131,23 @@ def main(argv: list[str]) -> int:
         f" Python {about['python']}; load average {about['load_average']}",
         flush=True,
     )
-    figures: dict[str, Any] = {}
+    stored = json.loads(FIGURES_JSON.read_text()) if FIGURES_JSON.is_file() else {}
     for name in chosen:
         print(f"{name}:", flush=True)
         started = time.perf_counter()
-        figures[name] = measures[name]() | {
+        figures = measures[name]() | {
             "date": datetime.date.today().isoformat(),
             "seconds": round(time.perf_counter() - started, 1),
         }
+        if args.write:  # after each section: the suite's own tests read the files
+            stored.setdefault("sections", {})[name] = figures
+            stored["machine"] = about
+            stored["command"] = "python3 dev.py bench --write" + (
+                f" --only {','.join(chosen)}" if args.only else ""
+            )
+            stored["runs"] = args.runs
+            write(stored)
     if args.write:
-        stored = json.loads(FIGURES_JSON.read_text()) if FIGURES_JSON.is_file() else {}
-        stored.setdefault("sections", {}).update(figures)
-        stored["machine"] = about
-        stored["command"] = "python3 dev.py bench --write" + (
-            f" --only {','.join(chosen)}" if args.only else ""
-        )
-        stored["runs"] = args.runs
-        FIGURES_JSON.parent.mkdir(parents=True, exist_ok=True)
-        FIGURES_JSON.write_text(json.dumps(stored, indent=1, sort_keys=True) + "\n")
-        FIGURES_TEXT.write_text(render(stored))
         print(f"wrote {FIGURES_JSON.relative_to(ROOT)} and {FIGURES_TEXT.relative_to(ROOT)}")
     return 0
 
