@@ -156,7 +156,7 @@ class _PromptServer(uvicorn.Server):
     still being sent gets `grace` seconds to end, then is cancelled.
     """
 
-    grace = 0.25
+    grace = 1.0  # as uvicorn's timeout_graceful_shutdown was before
 
     _wake: asyncio.Event | None = None
     _loop: asyncio.AbstractEventLoop | None = None

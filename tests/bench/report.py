@@ -162,12 +162,14 @@ def missed(stored: dict[str, Any]) -> list[str]:
 
 
 def _when(figures: dict[str, Any]) -> str:
-    return f"<small>Measured {figures['date']}, in {figures['seconds']:.0f} s.</small>"
+    load = figures.get("load_after")
+    busy = f"; load average (1 min) at its end: {load}" if load is not None else ""
+    return f"<small>Measured {figures['date']}, in {figures['seconds']:.0f} s{busy}.</small>"
 
 
 def _machine(stored: dict[str, Any]) -> list[str]:
     about = stored["machine"]
-    versions = ", ".join(f"{name} {version}" for name, version in about["versions"].items())
+    versions = ", ".join(f"{name} {version}" for name, version in sorted(about["versions"].items()))
     load = about.get("load_average")
     chromium = stored.get("sections", {}).get("site", {}).get("chromium")
     return [

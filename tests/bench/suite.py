@@ -137,6 +137,7 @@ def suite() -> dict[str, Any]:
         for m in re.finditer(r"^([\d.]+)s (call|setup|teardown) +(\S+)$", result.stdout, re.M)
     ]
     figures = {
+        "failed_tests": re.findall(r"^FAILED (\S+)", result.stdout, re.M),
         "slowest": slowest,
         "wall_s": wall,
         "cpu_s": cpu,
