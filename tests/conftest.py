@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -10,7 +9,7 @@ GUARD_DIR = Path(__file__).parent / "network_guard"
 sys.path.insert(0, str(GUARD_DIR))
 import network_guard  # noqa: E402
 
-from .project import ROOT, build_site, once_per_run  # noqa: E402
+from .project import ROOT, auto_workers, build_site, once_per_run  # noqa: E402
 
 # Before any test runs: no connection leaves the machine (see tests/network_guard/).
 network_guard.install()
@@ -29,13 +28,9 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 
     Much of the suite waits rather than computes (replays at the recorded pace, stalls,
     timeouts, subprocesses and Chromium starting), and the extra workers fill those waits;
-    more than two extra slow the timing tests' clocks on a busy machine. The environment
-    variable PYTEST_XDIST_AUTO_NUM_WORKERS, when set, decides instead.
+    more than two extra slow the timing tests' clocks on a busy machine.
     """
-    if chosen := os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
-        return int(chosen)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (cores or 1) + 2
+    return auto_workers()
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -205,3 +205,12 @@ def once_per_run(
         failed.write_text(str(error) or type(error).__name__)
         raise
     done.touch()
+
+
+def auto_workers() -> int:
+    """The workers of `pytest -n auto` here: two more than the cores this process may use,
+    unless the environment variable PYTEST_XDIST_AUTO_NUM_WORKERS says otherwise."""
+    if chosen := os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return int(chosen)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (cores or 1) + 2

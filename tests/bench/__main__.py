@@ -143,10 +143,9 @@ def main(argv: list[str]) -> int:
         }
         if args.write:  # after each section: the suite's own tests read the files
             stored.setdefault("sections", {})[name] = figures
+            figures["command"] = " ".join(["python3 dev.py bench", *argv])
             stored["machine"] = about
-            stored["command"] = "python3 dev.py bench --write" + (
-                f" --only {','.join(chosen)}" if args.only else ""
-            )
+            stored["command"] = "python3 dev.py bench --write"  # what rewrites every section
             stored["runs"] = args.runs
             write(stored)
     if args.write:

@@ -164,7 +164,8 @@ def missed(stored: dict[str, Any]) -> list[str]:
 def _when(figures: dict[str, Any]) -> str:
     load = figures.get("load_after")
     busy = f"; load average (1 min) at its end: {load}" if load is not None else ""
-    return f"<small>Measured {figures['date']}, in {figures['seconds']:.0f} s{busy}.</small>"
+    by = f" by `{figures['command']}`" if "command" in figures else ""
+    return f"<small>Measured {figures['date']}{by}, in {figures['seconds']:.0f} s{busy}.</small>"
 
 
 def _machine(stored: dict[str, Any]) -> list[str]:
@@ -183,7 +184,7 @@ def _machine(stored: dict[str, Any]) -> list[str]:
         if load
         else "| Load average | not known |",
         f"| Commit | `{about['commit']}` |",
-        f"| Command | `{stored['command']}`, {stored['runs']} runs per figure |",
+        f"| Command | `{stored['command']}` ({stored['runs']} runs per figure in the last) |",
     ]
 
 
