@@ -20,6 +20,7 @@ from stream_replay import ReplayServer, load_recordings_for, parse_fault
 
 from ..project import (
     PLACEHOLDER_KEY,
+    PYTEST_SNIPPETS,
     ROOT,
     SERVED_SNIPPET_CLIENTS,
     SERVED_SNIPPETS,
@@ -85,7 +86,8 @@ def snippets(runs: int) -> dict[str, object]:
     chosen = [
         s
         for s in SNIPPETS
-        if not is_timed(s) and snippet_name(s) not in SERVED_SNIPPETS | SERVED_SNIPPET_CLIENTS
+        if not is_timed(s)
+        and snippet_name(s) not in SERVED_SNIPPETS | SERVED_SNIPPET_CLIENTS | PYTEST_SNIPPETS
     ]
     per_snippet: dict[str, dict[str, float]] = {}
     # A snippet that stops reading early leaves the server writing to a closed socket, which
