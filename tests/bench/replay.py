@@ -38,6 +38,12 @@ def all_recordings() -> list[Recording]:
     ]
 
 
+def sent_bytes(recording: Recording) -> bytes:
+    """The response body a client gets: the events, or a whole body (an HTTP error)."""
+    body = recording.response.body
+    return body if body is not None else recording.sse_body
+
+
 def request_key(recording: Recording) -> str:
     """Recordings that answer the same request (the server serves them in turn)."""
     request = recording.request
@@ -105,7 +111,7 @@ class Stream:
 
     def served(self, group: Sequence[Recording]) -> Recording | None:
         """The recording whose bytes arrived, of those that answer the same request."""
-        return next((r for r in group if r.sse_body == self.body), None)
+        return next((r for r in group if sent_bytes(r) == self.body), None)
 
     def lateness(self, recording: Recording) -> list[float]:
         """Per event: observed minus recorded arrival offset, in seconds."""
@@ -193,13 +199,15 @@ def fidelity_run(at_once: int) -> dict[str, float]:
         served = stream.served(groups[request_key(stream.sent)])
         if served is None:
             raise RuntimeError(f"{stream.sent.name}: the bytes received are not its recording")
+        if not served.response.events:
+            continue  # an HTTP error, answered whole: no events to time
         each = stream.lateness(served)
         late += each
         first_late.append(each[0])
         first_at.append(stream.arrivals[0])
     ms = [x * 1000 for x in late]
     return {
-        "streams": float(len(streams)),
+        "streams": float(len(first_at)),
         "events": len(ms),
         "p50_ms": percentile(ms, 50),
         "p95_ms": percentile(ms, 95),
@@ -257,7 +265,7 @@ def load_run(clients: int, speed: float) -> dict[str, float]:
         first, paced = [], []
         for stream in streams:
             served = stream.served(groups[request_key(stream.sent)])
-            if served is None:
+            if served is None or not served.response.events:
                 continue
             late = stream.lateness(served)
             first.append(late[0] * 1000)
