@@ -2,7 +2,8 @@
 """Set up the project's environment, then serve the site or run the tests.
 
     python3 dev.py serve      # the site on http://127.0.0.1:8000, reloading on edits
-    python3 dev.py test       # the whole suite: snippets, pages, recordings, ruff, mypy
+    python3 dev.py test       # the whole suite, on every core (-n 0: in one process)
+    python3 dev.py bench      # figures for this machine (--write: onto the Benchmarks page)
 
     python3 dev.py run SNIPPET [--speed S] [--live]   # replay a snippet (or run it live)
     python3 dev.py serve-recordings [SNIPPET ...]      # the replay server alone
@@ -85,8 +86,19 @@ REPLAY_COMMANDS = {
 }
 
 
+def parallel_options(extra: list[str]) -> list[str]:
+    """pytest-xdist's `-n auto` (a worker per core), unless the arguments choose the number of
+    workers themselves, rewrite files (--update-outputs runs in one process) or debug (--pdb)."""
+    chosen = any(
+        arg.startswith(("-n", "--numprocesses", "--update-outputs", "--pdb", "--trace"))
+        or arg in {"no:xdist", "-pno:xdist"}
+        for arg in extra
+    )
+    return [] if chosen else ["-n", "auto"]
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"serve", "test", "setup", *REPLAY_COMMANDS}:
+    if not argv or argv[0] not in {"serve", "test", "bench", "setup", *REPLAY_COMMANDS}:
         print(__doc__)
         return 2
     ensure_environment()
@@ -97,7 +109,9 @@ def main(argv: list[str]) -> int:
     if action == "serve":
         command = [python, "-m", "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *extra]
     elif action == "test":
-        command = [python, "-m", "pytest", *extra]
+        command = [python, "-m", "pytest", *parallel_options(extra), *extra]
+    elif action == "bench":
+        command = [python, "-m", "tests.bench", *extra]
     else:
         command = [python, "-m", "stream_replay", REPLAY_COMMANDS[action], *extra]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

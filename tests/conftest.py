@@ -9,7 +9,7 @@ GUARD_DIR = Path(__file__).parent / "network_guard"
 sys.path.insert(0, str(GUARD_DIR))
 import network_guard  # noqa: E402
 
-from .project import ROOT, build_site  # noqa: E402
+from .project import ROOT, auto_workers, build_site, once_per_run  # noqa: E402
 
 # Before any test runs: no connection leaves the machine (see tests/network_guard/).
 network_guard.install()
@@ -21,6 +21,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="rewrite each snippet's .output.txt with what it prints now, instead of checking it",
     )
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto` (what `python3 dev.py test` passes): two workers more than the cores.
+
+    Much of the suite waits rather than computes (replays at the recorded pace, stalls,
+    timeouts, subprocesses and Chromium starting), and the extra workers fill those waits;
+    more than two extra slow the timing tests' clocks on a busy machine.
+    """
+    return auto_workers()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """--update-outputs runs in one process: a run that writes files is not split up."""
+    if config.getoption("--update-outputs") and getattr(config.option, "numprocesses", None):
+        config.option.numprocesses = 0
 
 
 @pytest.fixture
@@ -42,9 +59,21 @@ def no_real_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site, built once per run with `mkdocs build --strict`."""
-    site = tmp_path_factory.mktemp("site")
-    result = build_site(ROOT, site)
-    assert result.returncode == 0, result.stderr
+def run_dir(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """A folder of this run, the same for every pytest-xdist worker of the run."""
+    base = tmp_path_factory.getbasetemp()
+    # A worker's base is <run>/popen-gwN; without xdist the base is the run's own.
+    return base.parent if hasattr(request.config, "workerinput") else base
+
+
+@pytest.fixture(scope="session")
+def built_site(run_dir: Path) -> Path:
+    """The site, built once per run with `mkdocs build --strict` (once for all workers)."""
+    site = run_dir / "site"
+
+    def build() -> None:
+        result = build_site(ROOT, site)
+        assert result.returncode == 0, result.stderr
+
+    once_per_run(run_dir, "site", build)
     return site

@@ -7,6 +7,8 @@ import re
 import runpy
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,3 +177,40 @@ def build_site(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
+
+
+def once_per_run(
+    run_dir: Path, name: str, action: Callable[[], None], timeout: float = 600
+) -> None:
+    """Run `action` once in this run, however many workers ask; the others wait for it.
+
+    Creating a folder is atomic: the worker that creates `<name>.lock` runs the action, and
+    leaves `<name>.done`, or `<name>.failed` with the reason, which the others report too.
+    """
+    lock, done, failed = (run_dir / f"{name}.{end}" for end in ("lock", "done", "failed"))
+    try:
+        lock.mkdir()
+    except FileExistsError:
+        deadline = time.monotonic() + timeout
+        while not done.exists():
+            if failed.exists():
+                pytest.fail(f"{name}: {failed.read_text()}", pytrace=False)
+            if time.monotonic() > deadline:
+                pytest.fail(f"{name}: another worker did not finish within {timeout:g} s")
+            time.sleep(0.05)
+        return
+    try:
+        action()
+    except BaseException as error:
+        failed.write_text(str(error) or type(error).__name__)
+        raise
+    done.touch()
+
+
+def auto_workers() -> int:
+    """The workers of `pytest -n auto` here: two more than the cores this process may use,
+    unless the environment variable PYTEST_XDIST_AUTO_NUM_WORKERS says otherwise."""
+    if chosen := os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return int(chosen)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (cores or 1) + 2

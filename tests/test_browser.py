@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .project import DOCS_DIR, ROOT
+from .project import DOCS_DIR, ROOT, once_per_run
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 # Debian's Chromium, never a downloaded browser; its own background traffic switched off, and
@@ -89,10 +89,17 @@ def site_url(built_site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def fresh_screenshots() -> None:
-    """This run's screenshots only: none left from a page since renamed or removed."""
-    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
-    SCREENSHOTS.mkdir(parents=True)
+def fresh_screenshots(run_dir: Path) -> None:
+    """This run's screenshots only: none left from a page since renamed or removed.
+
+    Cleared once per run, not once per pytest-xdist worker (which would delete the others').
+    """
+
+    def clear() -> None:
+        shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+        SCREENSHOTS.mkdir(parents=True)
+
+    once_per_run(run_dir, "screenshots", clear)
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ is logged in one line, not with a traceback.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import json
 import logging
@@ -19,6 +20,7 @@ import time
 from types import TracebackType
 from typing import Any, Self
 
+import anyio
 import uvicorn
 from starlette.requests import ClientDisconnect, Request
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -144,6 +146,74 @@ class PortInUse(OSError):
     """The port asked for is taken."""
 
 
+class _PromptServer(uvicorn.Server):
+    """uvicorn's server, stopping as soon as it is asked to.
+
+    uvicorn looks at `should_exit` every 0.1 s, and once stopping waits 0.1 s more before it
+    looks at the open connections, then polls them every 0.1 s: about 0.2 s for every stop,
+    which a test suite that starts a server per example pays hundreds of times. Here `stop()`
+    wakes the loop at once, and the connections are polled every few milliseconds; a response
+    still being sent gets `grace` seconds to end, then is cancelled.
+    """
+
+    grace = 1.0  # as uvicorn's timeout_graceful_shutdown was before
+
+    _wake: asyncio.Event | None = None
+    _loop: asyncio.AbstractEventLoop | None = None
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        # Warm what the first request would otherwise pay for while its stream is being timed
+        # (some 20 ms): anyio's asyncio backend, loaded by the first streamed response, and the
+        # thread that parses and matches request bodies.
+        async with anyio.create_task_group():
+            pass
+        await asyncio.to_thread(int)
+        await super().startup(sockets)
+
+    async def main_loop(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        counter = 0
+        should_exit = await self.on_tick(counter)
+        while not should_exit:
+            counter = (counter + 1) % 864000
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), 0.1)
+            should_exit = await self.on_tick(counter)
+
+    def request_stop(self) -> None:
+        """Ask the server to stop, from any thread."""
+        self.should_exit = True
+        loop, wake = self._loop, self._wake
+        if loop is not None and wake is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has already closed
+                loop.call_soon_threadsafe(wake.set)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        for server in self.servers:
+            server.close()
+        for sock in sockets or []:
+            sock.close()
+        # An idle connection closes now; one mid-response closes when its response ends.
+        for connection in list(self.server_state.connections):
+            connection.shutdown()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.grace
+        state = self.server_state
+        while (state.connections or state.tasks) and not self.force_exit:
+            if loop.time() >= deadline:
+                logging.getLogger("uvicorn.error").error(
+                    "Cancel %s running task(s), timeout graceful shutdown exceeded",
+                    len(state.tasks),
+                )
+                for task in state.tasks:
+                    task.cancel(msg="Task cancelled, timeout graceful shutdown exceeded")
+                break
+            await asyncio.sleep(0.002)
+        if not self.force_exit:
+            await self.lifespan.shutdown()
+
+
 class ThreadedServer:
     """An ASGI app served by uvicorn on 127.0.0.1 in a background thread; a context manager."""
 
@@ -164,11 +234,10 @@ class ThreadedServer:
             port=port,
             log_level="warning",
             access_log=False,
-            timeout_graceful_shutdown=1,
             http=protocol,
             **options,
         )
-        self._server = uvicorn.Server(config)
+        self._server = _PromptServer(config)
         self._thread: threading.Thread | None = None
         self._port = port
         self.url = ""
@@ -194,12 +263,12 @@ class ThreadedServer:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 listener.close()
                 raise RuntimeError(f"{name} did not start on {HOST}")
-            time.sleep(0.005)
+            time.sleep(0.001)
         self.url = f"http://{HOST}:{listener.getsockname()[1]}"
         return self
 
     def stop(self) -> None:
-        self._server.should_exit = True
+        self._server.request_stop()
         if self._thread is not None:
             self._thread.join(timeout=5)
 

@@ -50,14 +50,21 @@ MAX_REQUEST_BYTES = 32 * 1024 * 1024
 TOO_LARGE_MESSAGE = "Request exceeds the maximum allowed number of bytes."
 
 
-def api_error(status: int, error_type: str, message: str, request_id: str) -> JSONResponse:
-    """An error in the API's own shape, so SDKs raise what they would raise for the real one."""
+def api_error(
+    status: int, error_type: str, message: str, request_id: str, *, close: bool = False
+) -> JSONResponse:
+    """An error in the API's own shape, so SDKs raise what they would raise for the real one.
+
+    `close`: the request's body was left unread, so the connection cannot carry another
+    request; it is closed after the answer rather than left for the idle timeout to close.
+    """
     body = {
         "type": "error",
         "error": {"type": error_type, "message": message},
         "request_id": request_id,
     }
-    return JSONResponse(body, status_code=status, headers={"request-id": request_id})
+    headers = {"request-id": request_id} | ({"connection": "close"} if close else {})
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 class ReplayServer(ThreadedServer):
@@ -126,7 +133,7 @@ class ReplayServer(ThreadedServer):
                 headers[name] = ",".join(values)
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:  # refused before the API
-            return api_error(413, "request_too_large", TOO_LARGE_MESSAGE, request_id)
+            return api_error(413, "request_too_large", TOO_LARGE_MESSAGE, request_id, close=True)
         # The same checks, in the same order and words, as the real API. A key may come as
         # x-api-key (curl, the docs) or as a bearer token (the Python SDK 2.x sends that).
         if not headers.get("x-api-key") and not headers.get("authorization", "").startswith(
@@ -142,11 +149,11 @@ class ReplayServer(ThreadedServer):
         try:
             raw = await read_body(request, limit=MAX_REQUEST_BYTES, timeout=self._body_timeout)
         except BodyTooLarge:
-            return api_error(413, "request_too_large", TOO_LARGE_MESSAGE, request_id)
+            return api_error(413, "request_too_large", TOO_LARGE_MESSAGE, request_id, close=True)
         except BodyTimeout:
             message = f"The request body did not arrive within {self._body_timeout:g} s."
             print(f"replay server: {message}", file=sys.stderr, flush=True)
-            return api_error(408, "invalid_request_error", message, request_id)
+            return api_error(408, "invalid_request_error", message, request_id, close=True)
         except ClientGone:
             print("replay server: a client went away mid-upload", file=sys.stderr, flush=True)
             return Response(status_code=400)  # never sent: the connection is gone

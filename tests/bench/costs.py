@@ -1,4 +1,4 @@
-"""Figures for the replay tool's costs, printed (never asserted): `python -m tests.benchmark`.
+"""The replay tool's own costs, printed (never asserted): `python3 dev.py bench --only costs`.
 
 - the time to answer a request that matches no recording, for bodies of 1 KB to 1 MB, and the
   longest pause another stream sees meanwhile;
@@ -11,9 +11,10 @@ Each measurement gives up after LIMIT seconds and says so.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import io
 import json
-import sys
 import threading
 import time
 from pathlib import Path
@@ -29,7 +30,7 @@ from stream_replay import (
     recording_from_sse,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "recordings" / "first_stream" / "raw_events.toml"
 LIMIT = 60.0
 WORDS = [
@@ -174,16 +175,22 @@ def mismatch_work(size: int) -> str:
     return f"{best * 1000:8.1f} ms against {len(recordings)} recordings"
 
 
-def main(argv: list[str]) -> int:
+def measure() -> dict[str, object]:
+    """Each figure as a line of text, printed as it is measured."""
+    lines: list[str] = []
+
+    def say(line: str) -> None:
+        print(f"  {line}", flush=True)
+        lines.append(line)
+
     sizes = [1_000, 16_000, 1_000_000]
     for size in sizes:
-        print(f"mismatch, body of {size:>9,} bytes: {mismatch_latency(size)}", flush=True)
+        # The server explains each mismatch on stderr: not a figure.
+        with contextlib.redirect_stderr(io.StringIO()):
+            latency = mismatch_latency(size)
+        say(f"mismatch, body of {size:>9,} bytes: {latency}")
     for size in sizes:
-        print(f"mismatch work in process, {size:>9,} bytes: {mismatch_work(size)}", flush=True)
+        say(f"mismatch work in process, {size:>9,} bytes: {mismatch_work(size)}")
     for events in (8_000, 50_000):
-        print(f"load a recording of {events:>6,} events: {load_time(events)}", flush=True)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+        say(f"load a recording of {events:>6,} events: {load_time(events)}")
+    return {"lines": lines}

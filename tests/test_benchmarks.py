@@ -1,0 +1,123 @@
+"""The Benchmarks page shows generated figures, never typed ones, and says which targets it misses.
+
+`python3 dev.py bench --write` measures and writes docs/benchmarks/figures.json and its
+rendering docs/benchmarks/figures.txt; the page includes every section of the rendering. The
+figures themselves are not asserted here: they depend on the machine (the tests check that
+they are there, whole and generated, not that they are fast).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from .bench.replay import percentile
+from .bench.report import FIGURES_JSON, FIGURES_TEXT, SECTIONS, TARGETS, missed, render
+from .pages import includes, sections
+from .project import DOCS_DIR, ROOT
+
+PAGE = DOCS_DIR / "benchmarks.md"
+
+
+def stored() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(FIGURES_JSON.read_text())
+    return data
+
+
+def test_the_page_includes_every_section_of_the_generated_figures() -> None:
+    included = {
+        i.section
+        for i in includes(Path("docs/benchmarks.md"), PAGE.read_text())
+        if i.path == "docs/benchmarks/figures.txt"
+    }
+    assert included == {"machine", "targets", *SECTIONS}
+    assert sections(FIGURES_TEXT.read_text()) == included
+
+
+def test_the_figures_shown_are_the_rendering_of_the_measured_data() -> None:
+    assert FIGURES_TEXT.read_text() == render(stored()), (
+        "docs/benchmarks/figures.txt is not what `python3 dev.py bench --write` renders"
+    )
+
+
+def test_every_section_measured_has_its_date_and_the_machine() -> None:
+    # A section never measured shows "Not measured yet" on the page (the rendering above).
+    data = stored()
+    assert set(data["sections"]) <= set(SECTIONS)
+    for figures in data["sections"].values():
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d", figures["date"])
+    machine = data["machine"]
+    assert machine["cores"] >= 1
+    assert machine["cpu"]
+    assert machine["python"]
+    assert machine["versions"]["anthropic"]
+    assert data["command"].startswith("python3 dev.py bench --write")
+
+
+def test_a_missed_target_is_marked_missed() -> None:
+    data = stored()
+    text = render(data)
+    table = text.split("[start:targets]", 1)[1].split("[end:targets]", 1)[0]
+    for target in TARGETS:
+        row = next(line for line in table.splitlines() if line.startswith(f"| {target.what} |"))
+        assert row.endswith("| **missed** |") == (target.what in missed(data)), row
+
+
+def test_a_target_missed_by_made_up_figures_says_missed() -> None:
+    data = stored()
+    data["sections"]["snippets"] = {**data["sections"]["snippets"], "median_ms": 999.0}
+    assert "Per-snippet cost at speed 0, median" in missed(data)
+    assert "| Per-snippet cost at speed 0, median | under 60 ms | 999 ms | **missed** |" in render(
+        data
+    )
+
+
+def test_percentiles_are_nearest_rank() -> None:
+    values = [float(n) for n in range(1, 101)]
+    assert percentile(values, 50) == 50
+    assert percentile(values, 95) == 95
+    assert percentile(values, 100) == 100
+    assert percentile([7.0], 99) == 7
+
+
+def test_an_unknown_section_is_one_clear_error() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.bench", "--only", "speed"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "python3 dev.py bench: error: argument --only: speed: choose among "
+        "fidelity, load, snippets, site, costs, suite"
+    )
+
+
+def dev() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("dev", ROOT / "dev.py")
+    assert spec
+    assert spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_dev_py_test_runs_on_every_core_unless_told_otherwise() -> None:
+    parallel = dev().parallel_options
+    assert parallel([]) == ["-n", "auto"]
+    assert parallel(["-k", "text_stream"]) == ["-n", "auto"]
+    for own in (["-n", "0"], ["-n0"], ["--numprocesses=3"], ["--update-outputs"], ["--pdb"]):
+        assert parallel(own) == [], own
+
+
+def test_the_page_is_in_the_nav_after_the_recording_format() -> None:
+    nav = (ROOT / "mkdocs.yml").read_text()
+    assert "- The recording format: recordings.md\n      - Benchmarks: benchmarks.md\n" in nav
