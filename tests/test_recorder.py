@@ -23,7 +23,7 @@ from stream_replay._recorder import record_snippet
 from .project import RECORDINGS_DIR, ROOT, SNIPPETS_DIR
 
 FAKE_KEY = "sk-ant-api03-" + "x" * 20
-SPEED = 4  # fast, yet slow enough that buffering would show in the recorded offsets
+SPEED = 1  # the recorded pace: buffering shows in the offsets, even after a pause under load
 TODAY = dt.date(2026, 11, 30)
 ORIGINALS = {
     path.stem: load_recording(path) for path in (RECORDINGS_DIR / "first_stream").glob("*.toml")
