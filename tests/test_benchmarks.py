@@ -17,6 +17,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import pytest
+
 from .bench.replay import percentile
 from .bench.report import FIGURES_JSON, FIGURES_TEXT, SECTIONS, TARGETS, missed, render
 from .pages import includes, sections
@@ -99,6 +101,24 @@ def test_an_unknown_section_is_one_clear_error() -> None:
         "python3 dev.py bench: error: argument --only: speed: choose among "
         "fidelity, load, snippets, site, costs, suite"
     )
+
+
+@pytest.mark.e2e
+def test_the_bench_command_prints_its_figures_and_writes_nothing_without_write() -> None:
+    before = FIGURES_JSON.read_bytes(), FIGURES_TEXT.read_bytes()
+    result = subprocess.run(
+        [sys.executable, "dev.py", "bench", "--only", "costs", "--runs", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    out = result.stdout
+    assert re.search(r"\d+ cores?, [\d.]+ GB; Python 3", out), out  # the machine
+    assert re.search(r"load a recording of 50,000 events: +[\d.]+ s", out), out
+    assert (FIGURES_JSON.read_bytes(), FIGURES_TEXT.read_bytes()) == before
 
 
 def dev() -> ModuleType:
