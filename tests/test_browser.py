@@ -319,17 +319,15 @@ def test_a_reader_arriving_from_a_search_result_gets_the_index_at_once(
     visits: Callable[..., Visit], site_url: str
 ) -> None:
     seen = visits(f"{site_url}/first-stream/?h=ping")
-
-    def fetched() -> bool:
-        return any(url.endswith("/search_index.json") for url in seen.downloaded)
-
     # Material asks for the index once its script has started, which on a busy machine can
-    # come after the page has gone quiet: wait for it, with nothing clicked or typed.
-    for _ in range(100):
-        if fetched():
-            break
-        seen.page.wait_for_timeout(100)
-    assert fetched()  # search.highlight marks the words searched for, from the index
+    # come after the page has gone quiet: wait for the request to end, nothing clicked or typed.
+    seen.page.wait_for_function(
+        "performance.getEntriesByType('resource')"
+        ".some(e => e.name.endsWith('/search_index.json') && e.responseEnd > 0)",
+        timeout=10_000,
+    )
+    fetched = any(url.endswith("/search_index.json") for url in seen.downloaded)
+    assert fetched  # search.highlight marks the words searched for, from the index
 
 
 def test_the_short_answer_is_set_at_body_size(visits: Callable[..., Visit], site_url: str) -> None:

@@ -15,12 +15,11 @@ from typing import Any
 from ._errors import RecordingError
 from ._matching import ANY_BODY
 from ._recording import (
-    EVENT_STREAM,
     Provenance,
     RecordedRequest,
-    RecordedResponse,
     Recording,
     load_sse_body,
+    recording_of_events,
     sse_events,
 )
 
@@ -60,12 +59,11 @@ def build_recording(
     if request is not None:
         # as the server will see it: JSON types only
         wanted = json.loads(json.dumps({"stream": True, **request}))
-    headers = {"content-type": f"{EVENT_STREAM}; charset=utf-8"}
-    return Recording(
-        Path(name),
-        Provenance(source="constructed", basis=BUILT_BASIS),
+    return recording_of_events(
+        parsed,
         RecordedRequest("POST", path, {}, wanted),
-        RecordedResponse(200, headers, events=parsed),
+        Provenance(source="constructed", basis=BUILT_BASIS),
+        name,
     )
 
 

@@ -40,6 +40,7 @@ __all__ = [
     "load_sse_body",
     "parse_recording",
     "recording_from_sse",
+    "recording_of_events",
     "sse_events",
 ]
 
@@ -637,6 +638,16 @@ def recording_from_sse(
     body: bytes, request: RecordedRequest, provenance: Provenance, path: Path | str
 ) -> Recording:
     """A recording around a bare SSE body (all offsets zero): for replaying a `.sse` file."""
+    return recording_of_events(sse_events(body, path), request, provenance, path)
+
+
+def recording_of_events(
+    events: tuple[RecordedEvent, ...],
+    request: RecordedRequest,
+    provenance: Provenance,
+    path: Path | str,
+) -> Recording:
+    """A recording that answers `200 OK` with `events`, as an event stream."""
     headers = {"content-type": f"{EVENT_STREAM}; charset=utf-8"}
-    response = RecordedResponse(200, headers, events=sse_events(body, path))
+    response = RecordedResponse(200, headers, events=events)
     return Recording(Path(path), provenance, request, response)
