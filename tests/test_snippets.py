@@ -52,6 +52,10 @@ def test_snippet_prints_its_shown_output(
         "(if that is intended: python3 dev.py test --update-outputs)"
     )
     if is_timed(snippet):
+        if not update_outputs and not outputs_match(run.stdout, shown, timed=True):
+            # It measures real seconds: on a machine the suite's own workers keep busy, a byte
+            # can come late enough to change what it prints. The same check, on a second run.
+            run = run_snippet(snippet, monkeypatch, capsys)
         assert outputs_match(run.stdout, shown, timed=True), f"{advice}\n{run.stdout}"
     else:
         assert run.stdout == shown, advice
