@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from stream_replay import ReplayServer, load_recordings_for, parse_fault
+from stream_replay._platforms import replay_environment
+from stream_replay._typescript import NodeMissing, node_command
 
 ROOT = Path(__file__).resolve().parents[1]
 SNIPPETS_DIR = ROOT / "snippets"
@@ -23,9 +25,12 @@ DOCS_DIR = ROOT / "docs"
 SHARED_STREAMS = ROOT.parent / "shared" / "real-streams"
 PLACEHOLDER_KEY = "test-key-not-a-secret"
 
-# Python snippets, and shell ones (curl) that the tests run with bash.
+# Python snippets, shell ones (curl) that the tests run with bash, and TypeScript ones that
+# they run with Node (transpiled by esbuild: stream_replay._typescript).
 SNIPPETS = sorted(
-    p for p in SNIPPETS_DIR.rglob("*") if p.suffix in {".py", ".sh"} and not p.name.startswith("_")
+    p
+    for p in SNIPPETS_DIR.rglob("*")
+    if p.suffix in {".py", ".sh", ".ts"} and not p.name.startswith("_")
 )
 # Snippets that measure time replay at the recorded pace (speed 1), not at once; the times in
 # seconds they print ("0.71 s") are compared with the shown output within TIME_TOLERANCE.
@@ -101,7 +106,10 @@ def outputs_match(actual: str, shown: str, *, timed: bool) -> bool:
 
 
 def output_file(snippet: Path) -> Path:
-    """Where the output shown beside a snippet on its page lives."""
+    """Where the output shown beside a snippet on its page lives. A TypeScript snippet may
+    share its name (and recording) with a Python one: its output is `<name>.ts.output.txt`."""
+    if snippet.suffix == ".ts":
+        return snippet.with_name(f"{snippet.name}.output.txt")
     return snippet.with_suffix(".output.txt")
 
 
@@ -133,11 +141,13 @@ def run_snippet(
     stdout = ""
     faults = [parse_fault(spec) for spec in faults_of(snippet)]
     with ReplayServer(recordings, speed=speed, faults=faults) as server:
-        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
-        monkeypatch.setenv("ANTHROPIC_API_KEY", PLACEHOLDER_KEY)
+        for name, value in replay_environment(server.url, PLACEHOLDER_KEY).items():
+            monkeypatch.setenv(name, value)
         try:
             if snippet.suffix == ".sh":
                 stdout = run_shell_snippet(snippet)
+            elif snippet.suffix == ".ts":
+                stdout = run_typescript_snippet(snippet)
             else:
                 runpy.run_path(str(snippet), run_name="__main__")
         except BaseException as error:  # reported below, after any request mismatch
@@ -154,6 +164,21 @@ def run_shell_snippet(snippet: Path) -> str:
     """A shell snippet (curl) runs with bash, seeing the same environment a reader exports."""
     result = subprocess.run(
         ["bash", str(snippet)], capture_output=True, text=True, timeout=60, env=dict(os.environ)
+    )
+    if result.returncode:
+        raise AssertionError(f"{relative(snippet)} exited {result.returncode}:\n{result.stderr}")
+    return result.stdout
+
+
+def run_typescript_snippet(snippet: Path) -> str:
+    """A TypeScript snippet runs with Node, one process per example; skipped where Node or
+    node_modules is missing (CI installs Node: .ci/run)."""
+    try:
+        command = node_command(snippet, ROOT)
+    except NodeMissing as missing:
+        pytest.skip(str(missing))
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=60, env=dict(os.environ), cwd=ROOT
     )
     if result.returncode:
         raise AssertionError(f"{relative(snippet)} exited {result.returncode}:\n{result.stderr}")

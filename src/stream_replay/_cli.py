@@ -14,6 +14,7 @@ from pathlib import Path
 from ._drift import drift
 from ._errors import RecordingError
 from ._faults import FAULT_SPECS, Fault, parse_fault
+from ._platforms import replay_environment
 from ._recording import Recording, load_recording, load_sse_body
 from ._server import ReplayServer
 from ._snippets import (
@@ -25,6 +26,7 @@ from ._snippets import (
 )
 from ._timeline import timeline
 from ._timeline_svg import timeline_svg
+from ._typescript import NodeMissing
 
 # The replay server needs *a* key, as the API does, but never sees a real one.
 PLACEHOLDER_KEY = "replay-no-key-needed"
@@ -146,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 compare.error("give two recordings (or two folders) to compare, or --live")
             return drift_paths(args.paths[0], args.paths[1])
         return check_files(args.paths)
-    except (RecordingError, OSError) as error:
+    except (RecordingError, OSError, NodeMissing) as error:
         print(f"stream-replay: {_one_line(error)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -226,7 +228,8 @@ def run_snippet(snippet: Path, *, speed: float, live: bool, faults: Sequence[Fau
     for fault in faults:
         print(f"injecting {fault}", file=sys.stderr)
     with ReplayServer(recordings, speed=speed, faults=faults) as server:
-        env = {**os.environ, "ANTHROPIC_BASE_URL": server.url, "ANTHROPIC_API_KEY": PLACEHOLDER_KEY}
+        # Every client (Anthropic, Bedrock, Vertex, TypeScript, openai) at the server.
+        env = {**os.environ, **replay_environment(server.url, PLACEHOLDER_KEY)}
         env.pop("ANTHROPIC_AUTH_TOKEN", None)
         code = subprocess.run(snippet_command(snippet), env=env).returncode
     if server.mismatches:

@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from ._bedrock import plan_frames
 from ._faults import ERROR_MESSAGES, ERROR_TYPES, Fault, HttpError, Plan, plan_response
 from ._http import (
     BODY_TIMEOUT,
@@ -36,6 +37,7 @@ from ._http import (
     request_path,
 )
 from ._matching import IncomingRequest, Mismatch, closest_recording, request_diff
+from ._platforms import AWS_EVENT_STREAM, has_credentials, platform_of
 from ._recording import MATCHED_REQUEST_HEADERS, RecordedResponse, Recording
 
 __all__ = ["MAX_REQUEST_BYTES", "ConnectionCut", "ReplayServer", "api_error"]
@@ -136,13 +138,13 @@ class ReplayServer(ThreadedServer):
             return api_error(413, "request_too_large", TOO_LARGE_MESSAGE, request_id, close=True)
         # The same checks, in the same order and words, as the real API. A key may come as
         # x-api-key (curl, the docs) or as a bearer token (the Python SDK 2.x sends that).
-        if not headers.get("x-api-key") and not headers.get("authorization", "").startswith(
-            "Bearer "
-        ):
+        # Bedrock's SigV4 signature and Vertex's Google token count too (_platforms.py).
+        if not has_credentials(headers):
             return api_error(
                 401, "authentication_error", "x-api-key header is required", request_id
             )
-        if not headers.get("anthropic-version"):
+        platform = platform_of(request_path(request))
+        if not headers.get("anthropic-version") and platform == "anthropic":
             return api_error(
                 400, "invalid_request_error", "anthropic-version: header is required", request_id
             )
@@ -171,9 +173,9 @@ class ReplayServer(ThreadedServer):
             return await asyncio.to_thread(self._mismatch, incoming, request_id)
         recording, number = taken
         await self._sleep_until(started, recording.response.at)
-        plan = plan_response(
-            recording.response.events, self.faults, number, cut=recording.response.cut
-        )
+        # Bedrock answers in AWS event-stream frames; every other platform in SSE.
+        planner = plan_frames if _is_frames(recording.response) else plan_response
+        plan = planner(recording.response.events, self.faults, number, cut=recording.response.cut)
         if plan.http_error is not None:
             return _http_error(plan.http_error, request_id)
         return self._respond(recording.response, plan, started, request_id)
@@ -224,6 +226,10 @@ class ReplayServer(ThreadedServer):
         wait = due - time.monotonic()
         if wait > 0:
             await asyncio.sleep(wait)
+
+
+def _is_frames(response: RecordedResponse) -> bool:
+    return response.headers.get("content-type", "").startswith(AWS_EVENT_STREAM)
 
 
 def _http_error(fault: HttpError, request_id: str) -> Response:

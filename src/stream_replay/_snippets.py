@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from ._recording import Recording, load_recording
+from ._typescript import node_command
 
 __all__ = [
     "find_project_root",
@@ -30,9 +31,12 @@ def find_project_root(start: Path) -> Path:
 
 
 def snippet_command(snippet: Path) -> list[str]:
-    """How a reader runs a snippet: Python files with this Python, shell ones (curl) with bash."""
+    """How a reader runs a snippet: Python files with this Python, shell ones (curl) with bash,
+    TypeScript ones with Node (raises NodeMissing where Node or node_modules is missing)."""
     if snippet.suffix == ".sh":
         return ["bash", str(snippet)]
+    if snippet.suffix == ".ts":
+        return node_command(snippet, find_project_root(snippet.resolve().parent))
     return [sys.executable, str(snippet)]
 
 

@@ -1,0 +1,51 @@
+"""Running a TypeScript snippet: esbuild strips its types, Node 20 runs the JavaScript.
+
+Node 20 cannot run TypeScript itself (`--experimental-strip-types` came in Node 22), so the
+snippet is transpiled, not type-checked, by the project's pinned esbuild (one native process,
+milliseconds) into `node_modules/.cache/snippets/`, where Node finds `@anthropic-ai/sdk` in the
+project's `node_modules`. `python3 dev.py` installs them with `npm ci` where Node is present.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+__all__ = ["NodeMissing", "node_command"]
+
+CACHE = Path("node_modules", ".cache", "snippets")
+
+
+class NodeMissing(Exception):
+    """Node, or the project's node_modules, is not installed: a TypeScript snippet cannot run."""
+
+
+def node_command(snippet: Path, root: Path) -> list[str]:
+    """The command that runs a `.ts` snippet with Node, once it is transpiled."""
+    node = shutil.which("node")
+    esbuild = root / "node_modules" / ".bin" / "esbuild"
+    if node is None:
+        raise NodeMissing("TypeScript snippets need Node 20 or newer (node is not on PATH)")
+    if not esbuild.exists() or not (root / "node_modules" / "@anthropic-ai" / "sdk").is_dir():
+        raise NodeMissing(
+            "TypeScript snippets need node_modules: run `npm ci` (python3 dev.py does it)"
+        )
+    relative = snippet.resolve().relative_to(root / "snippets")
+    script = root / CACHE / relative.with_suffix(".mjs")
+    result = subprocess.run(
+        [
+            str(esbuild),
+            str(snippet),
+            "--format=esm",
+            "--platform=node",
+            "--target=node20",
+            f"--outfile={script}",
+            "--log-level=error",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        raise NodeMissing(f"esbuild could not transpile {snippet}:\n{result.stderr.strip()}")
+    return [node, str(script)]
