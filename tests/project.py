@@ -54,6 +54,7 @@ SNIPPET_FAULTS: dict[str, list[str]] = {
     "errors/rate_limited.py": ["http:429:1"],
     "errors/error_in_stream.py": ["error:5"],
     "truncated/cut_connection.py": ["cut-mid:6"],
+    "truncated/cut_connection.ts": ["cut-mid:6"],
     "truncated/guarded.py": ["cut-mid:5@1"],
     "retrying/retry_then_resume.py": ["error:5@1"],
     "timeouts/idle_timeout.py": ["stall:12:3"],
