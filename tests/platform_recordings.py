@@ -37,6 +37,6 @@ def on_vertex(recording: Recording = FIRST_PARTY) -> Recording:
 
 def first_party_request() -> dict[str, object]:
     """The first example's request as keyword arguments of `messages.stream(...)`."""
-    body = json.loads(json.dumps(FIRST_PARTY.request.body))
+    body: dict[str, object] = json.loads(json.dumps(FIRST_PARTY.request.body))
     body.pop("stream")
     return body

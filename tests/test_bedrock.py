@@ -28,7 +28,7 @@ def test_a_frame_is_what_the_encoding_documents() -> None:
     total, headers_length, prelude_crc = struct.unpack(">III", data[:12])
     assert total == len(data) == 12 + headers_length + 2 + 4
     assert prelude_crc == binascii.crc32(data[:8])
-    assert data[12:headers_length + 12] == b"\x0b:event-type\x07\x00\x05chunk"
+    assert data[12 : headers_length + 12] == b"\x0b:event-type\x07\x00\x05chunk"
     assert struct.unpack(">I", data[-4:])[0] == binascii.crc32(data[:-4])
 
 
@@ -74,7 +74,8 @@ def test_an_error_event_becomes_an_exception_frame() -> None:
     assert headers[":message-type"] == "exception"
     assert headers[":exception-type"] == "serviceUnavailableException"
     assert json.loads(payload) == {"message": "Overloaded"}
-    assert len(frames) == 5 and not plan.cut
+    assert len(frames) == 5
+    assert not plan.cut
 
 
 def test_a_cut_in_mid_event_falls_inside_a_frame() -> None:
@@ -82,7 +83,8 @@ def test_a_cut_in_mid_event_falls_inside_a_frame() -> None:
     body = b"".join(step.data for step in plan.steps)
     assert plan.cut
     whole = b"".join(chunk_frame(event_data(e.raw)) for e in FIRST_PARTY.response.events[:3])
-    assert body.startswith(whole) and len(whole) < len(body)
+    assert body.startswith(whole)
+    assert len(whole) < len(body)
     assert len(decoded(body)) == 3  # the fourth frame is incomplete
 
 

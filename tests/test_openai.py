@@ -17,7 +17,8 @@ def test_the_recording_loads_with_its_chunks_and_done() -> None:
     *chunks, done = recording.response.events
     assert done.data == "[DONE]"
     assert {chunk.data["object"] for chunk in chunks} == {"chat.completion.chunk"}
-    assert chunks[-1].data["choices"] == [] and chunks[-1].data["usage"]["completion_tokens"]
+    assert chunks[-1].data["choices"] == []
+    assert chunks[-1].data["usage"]["completion_tokens"]
 
 
 @pytest.mark.parametrize(
