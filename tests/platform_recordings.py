@@ -35,6 +35,16 @@ def on_vertex(recording: Recording = FIRST_PARTY) -> Recording:
     return dataclasses.replace(recording, request=request)
 
 
+def on_first_party(recording: Recording, request: RecordedRequest) -> Recording:
+    """A recording's events as the first-party API streams them, answering `request`: those of
+    a Bedrock recording go out as server-sent events, not in frames."""
+    headers = dict(recording.response.headers)
+    if headers.get("content-type", "").startswith(AWS_EVENT_STREAM):
+        headers["content-type"] = "text/event-stream; charset=utf-8"
+    response = dataclasses.replace(recording.response, headers=headers)
+    return dataclasses.replace(recording, request=request, response=response)
+
+
 def first_party_request() -> dict[str, object]:
     """The first example's request as keyword arguments of `messages.stream(...)`."""
     body: dict[str, object] = json.loads(json.dumps(FIRST_PARTY.request.body))

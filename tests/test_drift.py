@@ -16,11 +16,13 @@ import yaml  # type: ignore[import-untyped]  # (mkdocs's own dependency)
 
 from stream_replay import Recording, ReplayServer, load_recording, parse_recording
 from stream_replay._drift import drift, structure
+from stream_replay._platforms import streams_api_events
 
 from .project import RECORDINGS_DIR, ROOT, subprocess_env
 
 THINKING = RECORDINGS_DIR / "content_blocks" / "thinking_events.toml"
 TEXT = RECORDINGS_DIR / "first_stream" / "raw_events.toml"
+CHUNKS = RECORDINGS_DIR / "openai_compat" / "text_stream.toml"
 
 
 def edited(path: Path, old: str, new: str, count: int = -1) -> Recording:
@@ -32,6 +34,8 @@ def edited(path: Path, old: str, new: str, count: int = -1) -> Recording:
 def rerecorded(recording: Recording) -> Recording:
     """The same exchange as a live re-recording would give it: other ids, other text cut into
     other deltas, other timing, pings elsewhere."""
+    if not streams_api_events(recording.request.path):
+        return rerecorded_chunks(recording)
     events = []
     clock = 1.7
     for event in recording.response.events:
@@ -66,6 +70,32 @@ def rerecorded(recording: Recording) -> Recording:
     )
     if "request-id" not in recording.response.headers:
         response = dataclasses.replace(response, headers=dict(recording.response.headers))
+    return dataclasses.replace(recording, response=response)
+
+
+def rerecorded_chunks(recording: Recording) -> Recording:
+    """The same for the OpenAI-compatible endpoint's chunks: another id and time of creation,
+    other text cut into other chunks, other counts, other timing."""
+    events = []
+    for number, event in enumerate(recording.response.events):
+        data = json.loads(json.dumps(event.data))
+        pieces = [data]
+        if isinstance(data, dict):
+            data |= {"id": "msg_01ANewIdFromAnotherRun00", "created": data["created"] + 60}
+            delta = data["choices"][0]["delta"] if data["choices"] else {}
+            if delta.get("content"):
+                delta["content"] = delta["content"].upper()
+                twin = json.loads(json.dumps(data))
+                twin["choices"][0]["delta"]["content"] = " and more"
+                pieces.append(twin)  # the same text cut into two chunks, not one
+            if data.get("usage"):
+                data["usage"] = {k: v + 40 for k, v in data["usage"].items()}
+        for piece in pieces:
+            text = piece if isinstance(piece, str) else json.dumps(piece)
+            raw = f"data: {text}\n\n".encode()
+            at = 1.7 + 0.123 * number
+            events.append(dataclasses.replace(event, at=at, raw=raw, data=piece))
+    response = dataclasses.replace(recording.response, events=tuple(events), at=0.9)
     return dataclasses.replace(recording, response=response)
 
 
@@ -128,6 +158,38 @@ def test_a_changed_stop_reason_status_and_header_are_found() -> None:
     assert drift(stored, new) == [
         "request headers: + anthropic-beta",
         "stop reason: end_turn -> max_tokens",
+    ]
+
+
+def test_the_chunks_structure_is_what_each_chunk_carries() -> None:
+    # The OpenAI-compatible endpoint's chunks have no `type`: a chunk's kind is what it
+    # carries, and its finish_reason is the stop reason.
+    stored = structure(load_recording(CHUNKS))
+    assert stored.sequence == (
+        "chunk: role",
+        "chunk: content",
+        "chunk: finish_reason",
+        "chunk: usage",
+        "[DONE]",
+    )
+    assert stored.stop_reason == "stop"
+
+
+def test_a_missing_usage_chunk_and_another_finish_reason_are_found() -> None:
+    stored = load_recording(CHUNKS)
+    head, *tables = CHUNKS.read_text().split("[[events]]\n")
+    kept = [table for table in tables if '"usage"' not in table]
+    assert len(kept) == len(tables) - 1
+    text = head + "".join("[[events]]\n" + table for table in kept)
+    new = parse_recording(
+        text.replace('"finish_reason":"stop"', '"finish_reason":"length"'), CHUNKS.name
+    )
+    assert drift(stored, new) == [
+        "events (- stored, + new; a run of one kind shown once, pings left out):",
+        "    chunk: finish_reason",
+        "  - chunk: usage",
+        "    [DONE]",
+        "stop reason: stop -> length",
     ]
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from stream_replay import RecordingError, parse_recording
-from stream_replay._openai import check_chunk
+from stream_replay import RecordingError, parse_recording, timeline, timeline_svg
+from stream_replay._openai import Chunk, check_chunk, read_chunk
 
 from .project import RECORDINGS_DIR
 
@@ -43,3 +43,48 @@ def test_a_broken_chunk_names_its_file_and_line() -> None:
     with pytest.raises(RecordingError) as error:
         parse_recording(broken, RECORDING)
     assert str(error.value).startswith(f"{RECORDING}:{line}: data is not valid JSON")
+
+
+@pytest.mark.parametrize(
+    ("data", "chunk"),
+    [
+        ("[DONE]", Chunk("[DONE]")),
+        (
+            {"object": "chat.completion.chunk", "choices": [{"delta": {"role": "assistant"}}]},
+            Chunk("chunk: role"),
+        ),
+        (
+            {"object": "chat.completion.chunk", "choices": [{"delta": {"content": "Hi"}}]},
+            Chunk("chunk: content", text="Hi"),
+        ),
+        (
+            {
+                "object": "chat.completion.chunk",
+                "choices": [{"delta": {"tool_calls": [{"index": 0}]}, "finish_reason": "stop"}],
+            },
+            Chunk("chunk: tool_calls finish_reason", finish_reason="stop"),
+        ),
+        (
+            {"object": "chat.completion.chunk", "choices": [], "usage": {"total_tokens": 3}},
+            Chunk("chunk: usage"),
+        ),
+        ({"type": "message_stop"}, None),  # the Messages API's own event
+        (None, None),  # a comment
+    ],
+)
+def test_a_chunk_is_read_by_what_it_carries(data: object, chunk: Chunk | None) -> None:
+    assert read_chunk(data) == chunk
+
+
+def test_the_timelines_show_the_chunks_by_kind_and_end_at_done() -> None:
+    recording = parse_recording(RECORDING.read_text(), "recordings/openai_compat/text_stream.toml")
+    text = timeline(recording)
+    assert '  0.712 s  chunk: content       "Streaming"  <- first text\n' in text
+    assert text.count("chunk: content") == 14
+    assert "  1.448 s  [DONE]\n" in text
+    svg = timeline_svg(recording)
+    # Lanes of what the chunks carry, none for the API's events, which this stream lacks.
+    assert "chunk: content \u00d714" in svg
+    assert "[DONE] 1.448 s" in svg  # the stream is complete at [DONE]
+    assert "message_start" not in svg
+    assert "The stream ends with [DONE] at 1.448 s." in svg

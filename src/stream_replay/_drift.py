@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ._openai import read_chunk
 from ._recording import Recording
 
 __all__ = ["Structure", "drift", "structure"]
@@ -33,7 +34,11 @@ class Structure:
 
 
 def event_kind(data: Any) -> str:
-    """`content_block_start text`, `content_block_delta text_delta`, `message_stop`, ..."""
+    """`content_block_start text`, `content_block_delta text_delta`, `message_stop`, ...; on
+    the OpenAI-compatible endpoint, `chunk: content`, `chunk: usage`, `[DONE]` (`_openai.py`)."""
+    chunk = read_chunk(data)
+    if chunk is not None:
+        return chunk.kind
     if not isinstance(data, dict):
         return "(comment)"
     kind = str(data.get("type"))
@@ -78,6 +83,9 @@ def structure(recording: Recording) -> Structure:
         fields.setdefault(kind, set()).update(field_paths(event.data))
         if kind == "message_delta" and isinstance(event.data.get("delta"), dict):
             stop_reason = event.data["delta"].get("stop_reason", stop_reason)
+        chunk = read_chunk(event.data)
+        if chunk is not None and chunk.finish_reason is not None:
+            stop_reason = chunk.finish_reason
     if response.body is not None:
         fields["(body)"] = set(field_paths(_json_or_none(response.body)))
     return Structure(

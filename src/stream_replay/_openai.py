@@ -9,9 +9,10 @@ SDK compatibility" page and OpenAI's Chat Completions streaming reference, read 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["CHUNK_OBJECT", "DONE", "check_chunk"]
+__all__ = ["CHUNK_OBJECT", "DONE", "Chunk", "check_chunk", "read_chunk"]
 
 CHUNK_OBJECT = "chat.completion.chunk"
 DONE = "[DONE]"
@@ -33,3 +34,42 @@ def check_chunk(data_lines: list[str], name: str | None) -> tuple[Any, str | Non
     if not isinstance(data, dict) or data.get("object") != CHUNK_OBJECT:
         return None, f'data must be a JSON object with "object": "{CHUNK_OBJECT}", or [DONE]'
     return data, None
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """What one event of the OpenAI-compatible stream carries, read as the drift check, the
+    text timeline and the timeline picture need it."""
+
+    kind: str  # "[DONE]", or "chunk: " and what it sets: "chunk: content", "chunk: usage"
+    text: str | None = None  # the text of `choices[0].delta.content`, if any
+    finish_reason: str | None = None
+
+
+def read_chunk(data: Any) -> Chunk | None:
+    """`data` (an event's parsed JSON, or the text `[DONE]`) as a chunk; None if it is no
+    chunk (an event of the Messages API, say). A chunk's kind names what its first choice
+    sets, of `role`, `content` (not empty), `tool_calls` and `finish_reason`, then `usage`:
+    the chunk that opens the reply is `chunk: role`, the one that closes it with usage and no
+    choices `chunk: usage`."""
+    if data == DONE:
+        return Chunk(DONE)
+    if not isinstance(data, dict) or data.get("object") != CHUNK_OBJECT:
+        return None
+    choices = data.get("choices")
+    choice = choices[0] if isinstance(choices, list) and choices else {}
+    choice = choice if isinstance(choice, dict) else {}
+    delta = choice.get("delta")
+    delta = delta if isinstance(delta, dict) else {}
+    parts = [name for name in ("role", "content", "tool_calls") if delta.get(name)]
+    finish_reason = choice.get("finish_reason")
+    if finish_reason:
+        parts.append("finish_reason")
+    if data.get("usage"):
+        parts.append("usage")
+    text = delta.get("content")
+    return Chunk(
+        "chunk: " + (" ".join(parts) or "empty"),
+        text if isinstance(text, str) and text else None,
+        str(finish_reason) if finish_reason else None,
+    )

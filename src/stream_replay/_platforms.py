@@ -24,6 +24,7 @@ __all__ = [
     "has_credentials",
     "platform_of",
     "replay_environment",
+    "streams_api_events",
 ]
 
 Platform = Literal["anthropic", "bedrock", "vertex", "openai"]
@@ -54,6 +55,15 @@ def platform_of(path: str) -> Platform:
     if path == _OPENAI:
         return "openai"
     return "anthropic"
+
+
+def streams_api_events(path: str) -> bool:
+    """Whether the stream that answers a request to `path` carries the Messages API's own
+    events (`message_start` ... `message_stop`, each JSON with its `type`): on the first-party
+    API, Vertex and Bedrock (inside its frames), yes; on the OpenAI-compatible endpoint, no:
+    its events are OpenAI's chunks (`_openai.py`). Code that reads a recording's events as the
+    API's asks this first."""
+    return platform_of(path) != "openai"
 
 
 def has_credentials(headers: dict[str, str]) -> bool:

@@ -26,7 +26,7 @@ from typing import Any, Literal, get_args
 
 from ._errors import RecordingError
 from ._openai import check_chunk
-from ._platforms import AWS_EVENT_STREAM, platform_of
+from ._platforms import AWS_EVENT_STREAM, streams_api_events
 from ._secrets import KEY_PATTERN, SecretFinder, strings_in
 from ._sse import BOM, parse_event, split_events
 
@@ -188,7 +188,7 @@ def _parse(text: str, path: Path) -> Recording:
         locate,
         path,
         fail,
-        chunks=platform_of(request.path) == "openai",
+        chunks=not streams_api_events(request.path),
     )
     recording = Recording(path, provenance, request, response)
     found = find_secret(recording, finder)
