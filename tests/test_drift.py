@@ -301,3 +301,34 @@ def test_the_drift_workflow_says_it_skipped_without_a_secret(tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr
     assert "skipped" in result.stdout
     assert "no ANTHROPIC_API_KEY secret" in result.stdout
+
+
+def test_drift_live_skips_the_snippets_of_platforms_it_cannot_record(tmp_path: Path) -> None:
+    # The weekly job re-records every snippet: Bedrock's and Vertex's are constructed, and
+    # skipped with a line each, not counted as failures.
+    project = tmp_path / "project"
+    for key in ("first_stream/text_stream", "bedrock/text_stream", "vertex/text_stream"):
+        for folder, suffix in (("snippets", ".py"), ("recordings", ".toml")):
+            (project / folder / key).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(ROOT / folder / f"{key}{suffix}", project / folder / f"{key}{suffix}")
+    stored = load_recording(RECORDINGS_DIR / "first_stream" / "text_stream.toml")
+    with ReplayServer([stored], speed=0) as api:
+        result = subprocess.run(
+            [sys.executable, "-m", "stream_replay", "drift", "--live"],
+            cwd=project,
+            env=subprocess_env(ANTHROPIC_API_KEY="k", ANTHROPIC_BASE_URL=api.url),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert (
+        "skipping snippets/bedrock/text_stream.py: Amazon Bedrock's recordings are constructed"
+        in lines
+    )
+    assert (
+        "skipping snippets/vertex/text_stream.py: Google Vertex AI's recordings are constructed"
+        in lines
+    )
+    assert "1 recording(s) compared: 0 with structural drift." in lines

@@ -8,7 +8,7 @@ import anthropic
 import httpx
 import pytest
 
-from stream_replay import ReplayServer
+from stream_replay import ErrorEvent, ReplayServer
 from stream_replay._platforms import has_credentials, platform_of, replay_environment
 
 from .platform_recordings import (
@@ -105,3 +105,31 @@ def test_only_the_first_party_api_requires_the_version_header() -> None:
     assert vertex.status_code == 200
     assert api.status_code == 400
     assert api.json()["error"]["message"] == "anthropic-version: header is required"
+
+
+def test_bedrocks_exception_frame_is_raised_as_an_error_event_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # bedrock.md and the bank: a failure after 200 OK is an exception frame, which the SDK
+    # raises as the APIStatusError an `error` event gives, with AWS's name as its type.
+    raised = []
+    for recording in (FIRST_PARTY, on_bedrock()):
+        with ReplayServer([recording], speed=0, faults=[ErrorEvent(5)]) as server:
+            for name, value in replay_environment(server.url, "placeholder").items():
+                monkeypatch.setenv(name, value)
+            request = first_party_request()
+            client: Any = anthropic.Anthropic(max_retries=0)
+            if recording is not FIRST_PARTY:
+                client = anthropic.AnthropicBedrock(max_retries=0)
+                request["model"] = "anthropic.claude-sonnet-4-6"
+                request["extra_body"] = {"anthropic_version": "bedrock-2023-05-31"}
+            with (
+                pytest.raises(anthropic.APIStatusError) as error,
+                client.messages.stream(**request) as stream,
+            ):
+                stream.until_done()
+            raised.append((type(error.value), error.value.status_code, error.value.type))
+    assert raised == [
+        (anthropic.APIStatusError, 200, "overloaded_error"),
+        (anthropic.APIStatusError, 200, "serviceUnavailableException"),
+    ]

@@ -334,8 +334,9 @@ def _report(pairs: Sequence[tuple[str, Path | None, Path | None]]) -> int:
 
 
 def drift_live(snippets: Sequence[Path]) -> int:
-    """Re-record snippets from the live API into a temporary folder; compare with the stored."""
-    from ._recorder import record_snippet
+    """Re-record snippets from the live API into a temporary folder; compare with the stored.
+    With no snippets named, those of platforms the recorder cannot reach are skipped."""
+    from ._recorder import record_snippet, unrecordable_platform
 
     if not os.environ.get("ANTHROPIC_API_KEY"):
         print("stream-replay: drift --live needs ANTHROPIC_API_KEY set", file=sys.stderr)
@@ -352,7 +353,12 @@ def drift_live(snippets: Sequence[Path]) -> int:
         fresh = Path(folder)
         for snippet in chosen:
             stored = recording_paths_for(snippet, root)
-            print(f"re-recording {snippet.resolve().relative_to(root)} ...", flush=True)
+            shown = snippet.resolve().relative_to(root)
+            platform = None if snippets else unrecordable_platform(snippet, root)
+            if platform is not None:  # named, it is refused by the recorder, which says why
+                print(f"skipping {shown}: {platform}'s recordings are constructed", flush=True)
+                continue
+            print(f"re-recording {shown} ...", flush=True)
             if record_snippet(snippet, recordings_dir=fresh, overwrite=True, max_seconds=300):
                 failed += 1
                 continue

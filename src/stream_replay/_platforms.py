@@ -20,14 +20,22 @@ from typing import Literal
 
 __all__ = [
     "AWS_EVENT_STREAM",
+    "PLATFORM_NAMES",
     "Platform",
     "has_credentials",
     "platform_of",
+    "recordable",
     "replay_environment",
     "streams_api_events",
 ]
 
 Platform = Literal["anthropic", "bedrock", "vertex", "openai"]
+PLATFORM_NAMES: dict[Platform, str] = {
+    "anthropic": "the Claude API",
+    "bedrock": "Amazon Bedrock",
+    "vertex": "Google Vertex AI",
+    "openai": "the OpenAI-compatible endpoint",
+}
 
 # The content type of Bedrock's streaming response (a recording of one says it).
 AWS_EVENT_STREAM = "application/vnd.amazon.eventstream"
@@ -64,6 +72,13 @@ def streams_api_events(path: str) -> bool:
     its events are OpenAI's chunks (`_openai.py`). Code that reads a recording's events as the
     API's asks this first."""
     return platform_of(path) != "openai"
+
+
+def recordable(path: str) -> bool:
+    """Whether the recorder, a proxy in front of the Claude API, can record a request to
+    `path`: the API's own routes and its OpenAI-compatible endpoint, yes; Bedrock's and
+    Vertex's, which their clouds serve and sign, no (their recordings are constructed)."""
+    return platform_of(path) in {"anthropic", "openai"}
 
 
 def has_credentials(headers: dict[str, str]) -> bool:

@@ -395,14 +395,16 @@ def load_sse_body(path: Path | str) -> tuple[RecordedEvent, ...]:
     return events
 
 
-def sse_events(body: bytes, path: Path | str) -> tuple[RecordedEvent, ...]:
-    """Split a whole body into checked events; a leading byte-order mark is allowed."""
+def sse_events(body: bytes, path: Path | str, *, chunks: bool = False) -> tuple[RecordedEvent, ...]:
+    """Split a whole body into checked events; a leading byte-order mark is allowed.
+    `chunks`: the events are the OpenAI-compatible endpoint's (`_openai.py`)."""
     events: list[RecordedEvent] = []
     line = 1  # lines are counted at LF, as TOML, editors and `grep -n` count them
     pieces = split_events(body)
     for index, raw in enumerate(pieces):
         last = index == len(pieces) - 1
-        events.append(_event(raw, 0.0, Path(path), line, first=index == 0, last=last))
+        first = index == 0
+        events.append(_event(raw, 0.0, Path(path), line, first=first, last=last, chunks=chunks))
         line += raw.count(b"\n")
     return tuple(events)
 
