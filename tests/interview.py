@@ -365,6 +365,8 @@ def render_group(group: Group, questions: list[Question]) -> str:
 
 
 def render_index(questions: list[Question]) -> str:
+    from .practice import render_listing  # the list of every question (practice's part)
+
     rows = []
     for group in GROUPS:
         mine = [q for q in questions if q.group == group.key]
@@ -393,6 +395,7 @@ def render_index(questions: list[Question]) -> str:
         "|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
         "The answers hold for the `anthropic` Python SDK 2.12.0 and the API version "
         "`2026-10-21` it sends; where an answer depends on a model or a date, it says which.\n"
+        "\n" + render_listing(questions)
     )
 
 
