@@ -90,7 +90,8 @@ def signals(q: Question) -> list[str]:
     found = getattr(q, "signals", None)
     if found:
         return [str(s) for s in found]
-    return [line[2:].strip() for line in q.listening_for.split("\n- ") if line] or [q.listening_for]
+    items = [" ".join(item.split()) for item in q.listening_for.split("\n- ")]
+    return [item.removeprefix("- ") for item in items if item]
 
 
 def ladder(q: Question) -> dict[str, str] | None:

@@ -1,6 +1,6 @@
-"""The interview bank, its pages, its deck and the cheat sheet (docs/interview/).
+"""The interview bank, its pages and the cheat sheet (docs/interview/; the deck: test_deck.py).
 
-`python3 dev.py test --update-outputs` rewrites the bank's pages and deck from
+`python3 dev.py test --update-outputs` rewrites the bank's pages from
 docs/interview/questions.toml; without it, these tests fail when a committed file is stale.
 """
 
@@ -36,15 +36,10 @@ from anthropic.types import (
 
 from .interview import (
     BANK_DIR,
-    DECK,
-    DECK_NAME,
     GROUPS,
     LEVELS,
     BankError,
-    deck_bytes,
-    expected_notes,
     load_bank,
-    read_deck,
     rendered_pages,
     structure_problems,
 )
@@ -111,25 +106,6 @@ def test_every_question_is_on_its_page_with_four_parts_and_a_section_link() -> N
 @pytest.mark.parametrize("page", [*sorted(PAGES), CHEAT_SHEET], ids=lambda p: p.name)
 def test_a_bank_page_stays_under_300_lines(page: Path) -> None:
     assert len(page.read_text(encoding="utf-8").splitlines()) < 300
-
-
-def test_the_deck_holds_one_card_per_question(update_outputs: bool) -> None:
-    expected = expected_notes(QUESTIONS)
-    if update_outputs and (not DECK.exists() or read_deck(DECK.read_bytes())[0] != expected):
-        DECK.write_bytes(deck_bytes(QUESTIONS))
-    notes, cards, decks = read_deck(DECK.read_bytes())
-    assert notes == expected, f"{DECK.name} is stale: run `python3 dev.py test --update-outputs`"
-    assert cards == len(QUESTIONS)
-    assert DECK_NAME in decks
-    for note, question in zip(notes, QUESTIONS, strict=True):
-        text, level, answer, link = note.fields
-        assert (text, level) == (question.question, question.level)
-        assert "<p>" in answer
-        assert f"#{question.id}" in link
-
-
-def test_the_deck_is_the_same_bytes_every_time() -> None:
-    assert deck_bytes(QUESTIONS) == deck_bytes(QUESTIONS)
 
 
 def test_the_bank_is_offered_on_the_home_page_and_in_the_navigation() -> None:
