@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import Any
+from pathlib import Path
 
 import markdown  # type: ignore[import-untyped]
 
@@ -29,7 +29,9 @@ from .interview import (
 )
 
 PRACTICE_PAGE = BANK_DIR / "practice.md"
-PRACTICE_DATA = BANK_DIR / "practice.json"
+# The mock interview's data: the list of questions, read on the page's first visit, and each
+# group's answers, read when a question of that group is first asked.
+PRACTICE_DATA = BANK_DIR / "practice-data"
 ASSETS = DOCS_DIR / "assets"
 # What practising adds to a bank page: the scripts and styles site.js loads there.
 PRACTICE_ASSETS = [
@@ -165,7 +167,7 @@ def render_practice_page(questions: list[Question]) -> str:
         for level in levels_of(questions)
     )
     form = (
-        f'<form class="iq-setup" data-src="../{PRACTICE_DATA.name}">\n'
+        f'<form class="iq-setup" data-src="../{PRACTICE_DATA.name}/">\n'
         f"<fieldset><legend>Groups</legend>\n{groups}\n</fieldset>\n"
         f"<fieldset><legend>Levels</legend>\n{levels}\n</fieldset>\n"
         "<fieldset><legend>Timer</legend>\n"
@@ -229,13 +231,15 @@ def html_of(text: str, *, inline: bool = False) -> str:
     return rendered.strip()
 
 
-def practice_data(questions: list[Question]) -> dict[str, Any]:
-    return {
+def practice_files(questions: list[Question]) -> dict[Path, str]:
+    """`questions.json`: each question's id, group, level and text, and the groups' titles and
+    pages; `<group>.json`: the answers of a group's questions, by id (headline, core, signals,
+    and for a design question its rubric)."""
+    groups = [g for g in GROUPS if any(q.group == g.key for q in questions)]
+    listing = {
         "version": 1,
         "groups": {
-            g.key: {"title": g.title, "page": g.page.removesuffix(".md") + "/"}
-            for g in GROUPS
-            if g.key in {q.group for q in questions}
+            g.key: {"title": g.title, "page": g.page.removesuffix(".md") + "/"} for g in groups
         },
         "questions": [
             {
@@ -243,18 +247,27 @@ def practice_data(questions: list[Question]) -> dict[str, Any]:
                 "group": q.group,
                 "level": q.level,
                 "question": html_of(q.question, inline=True),
+            }
+            for q in questions
+        ],
+    }
+    files = {PRACTICE_DATA / "questions.json": _json(listing)}
+    for group in groups:
+        answers = {
+            q.id: {
                 "headline": html_of(headline(q), inline=True),
                 "answer": html_of(q.answer),
                 "signals": [html_of(s, inline=True) for s in signals(q)],
             }
             | ({"rubric": rubric} if q.level == "design" and (rubric := ladder(q)) else {})
             for q in questions
-        ],
-    }
+            if q.group == group.key
+        }
+        files[PRACTICE_DATA / f"{group.key}.json"] = _json(answers)
+    return files
 
 
-def practice_json(questions: list[Question]) -> str:
-    data = practice_data(questions)
+def _json(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 

@@ -24,8 +24,7 @@ from .practice import (
     PRACTICE_PAGE,
     VENDOR_DIR,
     locked_version,
-    practice_data,
-    practice_json,
+    practice_files,
     render_listing,
     render_practice_page,
     unwrapped_fsrs,
@@ -38,32 +37,45 @@ QUESTIONS = load_bank()
 ASSET_BUDGET = 40 * 1024
 
 
-@pytest.mark.parametrize(
-    ("path", "render"),
-    [(PRACTICE_PAGE, render_practice_page), (PRACTICE_DATA, practice_json)],
-    ids=lambda x: getattr(x, "name", ""),
-)
-def test_the_practice_files_are_generated_from_the_bank(
-    path: Path, render: object, update_outputs: bool
-) -> None:
-    wanted = render(QUESTIONS)  # type: ignore[operator]
+FILES = {PRACTICE_PAGE: render_practice_page(QUESTIONS)} | practice_files(QUESTIONS)
+
+
+@pytest.mark.parametrize("path", sorted(FILES), ids=lambda p: p.name)
+def test_the_practice_files_are_generated_from_the_bank(path: Path, update_outputs: bool) -> None:
     if update_outputs:
-        path.write_text(wanted, encoding="utf-8")
-    assert path.read_text(encoding="utf-8") == wanted, (
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(FILES[path], encoding="utf-8")
+    assert path.is_file(), (
+        f"{path.relative_to(ROOT)} is missing: run `python3 dev.py test --update-outputs`"
+    )
+    assert path.read_text(encoding="utf-8") == FILES[path], (
         f"{path.relative_to(ROOT)} is stale: run `python3 dev.py test --update-outputs`"
     )
 
 
+def test_no_practice_data_is_left_from_a_group_gone(update_outputs: bool) -> None:
+    for path in PRACTICE_DATA.iterdir():
+        if path not in FILES and update_outputs:
+            path.unlink()
+    assert sorted(PRACTICE_DATA.iterdir()) == sorted(p for p in FILES if p.parent == PRACTICE_DATA)
+
+
 def test_the_practice_data_holds_every_question_once() -> None:
-    data = json.loads(PRACTICE_DATA.read_text(encoding="utf-8"))
-    assert [q["id"] for q in data["questions"]] == [q.id for q in QUESTIONS]
-    for entry in data["questions"]:
-        assert entry["group"] in data["groups"], entry["id"]
-        assert entry["headline"], entry["id"]
-        assert entry["answer"].startswith("<"), entry["id"]
-        assert entry["signals"], entry["id"]
-        assert ("rubric" in entry) == (entry["level"] == "design"), entry["id"]
-    assert practice_data(QUESTIONS)["version"] == 1
+    listing = json.loads(FILES[PRACTICE_DATA / "questions.json"])
+    assert [q["id"] for q in listing["questions"]] == [q.id for q in QUESTIONS]
+    for entry in listing["questions"]:
+        answers = json.loads(FILES[PRACTICE_DATA / f"{entry['group']}.json"])
+        answer = answers[entry["id"]]
+        assert answer["headline"], entry["id"]
+        assert answer["answer"].startswith("<"), entry["id"]
+        assert answer["signals"], entry["id"]
+        assert ("rubric" in answer) == (entry["level"] == "design"), entry["id"]
+    by_group = [
+        json.loads(FILES[path])
+        for path in FILES
+        if path.name != "questions.json" and path.suffix == ".json"
+    ]
+    assert sum(len(answers) for answers in by_group) == len(QUESTIONS)
 
 
 def test_the_index_lists_every_question_once_with_its_group_and_level() -> None:

@@ -154,6 +154,12 @@ def start_practice(page: Page) -> None:
     page.locator(".iq-stage").wait_for()
 
 
+def reveal(page: Page) -> None:
+    """Space, and wait for the answer (its group's answers are fetched once)."""
+    page.keyboard.press("Space")
+    page.locator(".iq-back:not([hidden]) .iq-rate").wait_for()
+
+
 def shown_question(page: Page) -> str:
     """The id of the question the mock interview shows (from its link to the whole answer,
     once revealed; before, by its text)."""
@@ -174,7 +180,7 @@ def test_a_rating_is_kept_across_a_reload_and_comes_due_again(contexts: Any, sit
     question = QUESTIONS[0]
     page = open_page(contexts(), f"{site}/interview/practice/?q={question.id}")
     assert shown_question(page) == question.id
-    page.keyboard.press("Space")
+    reveal(page)
     page.keyboard.press("3")  # Good
     result = page.locator(".iq-result").inner_text()
     saved = stored(page)["questions"][question.id]
@@ -206,7 +212,7 @@ def test_a_rating_is_kept_across_a_reload_and_comes_due_again(contexts: Any, sit
 def test_again_brings_a_question_back_in_ten_minutes(contexts: Any, site: str) -> None:
     question = QUESTIONS[1]
     page = open_page(contexts(), f"{site}/interview/practice/?q={question.id}")
-    page.keyboard.press("Space")
+    reveal(page)
     page.keyboard.press("1")
     saved = stored(page)["questions"][question.id]
     gap = datetime.fromisoformat(saved["due"]) - datetime.fromisoformat(saved["reviewed"])
@@ -225,7 +231,7 @@ def test_export_then_import_in_a_fresh_browser_restores_the_same_progress(
     rated = []
     for grade in ("3", "4", "2"):
         rated.append(shown_question(first))
-        first.keyboard.press("Space")
+        reveal(first)
         first.keyboard.press(grade)
         first.keyboard.press("n")
     before = stored(first)
@@ -297,7 +303,7 @@ def test_corrupt_storage_gets_a_message_and_a_reset_and_changes_nothing(
     assert "cannot be read: it is not JSON. Nothing has been changed" in notice.inner_text()
     before = raw_stored(page)
     # The page still works: the question can be answered, but a rating is not saved.
-    page.keyboard.press("Space")
+    reveal(page)
     assert page.locator(".iq-back").is_visible()
     assert page.locator(".iq-rate button").first.is_disabled()
     page.keyboard.press("3")
@@ -336,7 +342,7 @@ def test_the_practice_page_goes_through_the_due_questions_first_with_the_keys(
     for _ in range(len(wire)):
         seen.append(shown_question(page))
         assert page.locator(".iq-back").is_hidden()
-        page.keyboard.press("Space")
+        reveal(page)
         assert page.locator(".iq-back").is_visible()
         assert page.locator(".iq-checklist input[type=checkbox]").count() >= 1
         page.keyboard.press("4")
@@ -396,7 +402,7 @@ def test_the_timer_pauses_and_is_announced_at_its_moments_only(contexts: Any, si
         "30 seconds left.",
         "Time is up.",
     ]
-    page.keyboard.press("Space")  # the answer stops the clock
+    reveal(page)  # the answer stops the clock
     page.clock.run_for(60_000)
     assert clock.inner_text() == "-1:00"
     assert page.evaluate("window.announced.at(-1)").startswith("Answer shown, after 3 minutes")
@@ -408,7 +414,7 @@ def test_a_design_question_gets_the_longer_timer(contexts: Any, site: str) -> No
         pytest.skip("the bank has no design question yet")
     page = open_page(contexts(), f"{site}/interview/practice/?q={design[0].id}")
     assert page.locator(".iq-clock").inner_text() == "10:00"
-    page.keyboard.press("Space")
+    reveal(page)
     assert page.locator(".iq-rubric dt").all_inner_texts() == ["Junior", "Mid", "Senior"]
 
 
@@ -442,7 +448,7 @@ def test_axe_finds_no_accessibility_problem_on_the_index_and_the_practice_page(
     practice = open_page(context, f"{site}/interview/practice/")
     results.append(Axe().run(practice, options=AXE_OPTIONS))
     start_practice(practice)
-    practice.keyboard.press("Space")
+    reveal(practice)
     practice.keyboard.press("3")
     results.append(Axe().run(practice, options=AXE_OPTIONS))  # a question, its answer, rated
     for result in results:

@@ -355,10 +355,18 @@
       return () => (input.checkValidity() && +input.value > 0 ? +input.value : fallback) * 6e4;
     };
     const limits = { standard: minutes("minutes", 2), design: minutes("design-minutes", 10) };
+    // The list of questions now; a group's answers when one of its questions is first asked.
     const source = new URL(form.dataset.src, location.href);
+    const answers = {};
+    const answersOf = (group) => (answers[group] ||= fetch(new URL(`${group}.json`, source))
+      .then((response) => response.json())
+      .catch((error) => {
+        delete answers[group];
+        throw error;
+      }));
     let data;
     try {
-      data = await (await fetch(source)).json();
+      data = await (await fetch(new URL("questions.json", source))).json();
     } catch (error) {
       status.textContent = `The questions could not be loaded (${error.message}); reload the page to try again.`;
       return;
@@ -442,11 +450,13 @@
     }
     function show(q) {
       current = { ...q, revealed: false, rated: 0 };
+      bar = null;
       const place = `Question ${session.at + 1} of ${session.queue.length}`;
       meta.replaceChildren(`${place} · ${data.groups[q.group].title} · `,
         el("span", { className: `iq-level iq-level--${q.level}`, textContent: LEVELS[q.level] }), " · ", el("span", { className: "iq-state" }));
       showState(meta.lastChild, q.id);
       title.innerHTML = q.question;
+      answersOf(q.group).catch(() => {}); // fetched while the candidate answers
       back.hidden = true;
       reveal.hidden = false;
       result.textContent = "";
@@ -456,12 +466,19 @@
       title.scrollIntoView({ block: "nearest", behavior: MOTION.matches ? "auto" : "smooth" });
       say(`${place}, ${spoken(timer.limit)} on the clock: ${title.textContent}`);
     }
-    function showAnswer() {
+    async function showAnswer() {
       if (!current || current.revealed) return;
       const q = current;
       q.revealed = true;
       run(false);
       const spent = timer.limit - left();
+      let a;
+      try {
+        a = (await answersOf(q.group))[q.id];
+      } catch (error) {
+        a = { headline: `The answer could not be loaded (${error.message}).`, answer: "", signals: [] };
+      }
+      if (current !== q) return; // the candidate has moved on
       const heading = el("h3", { tabIndex: -1, textContent: `The answer (you took ${clockText(spent)})` });
       bar = rater(q.id, (text, grade) => {
         q.rated = grade;
@@ -473,14 +490,14 @@
       });
       bar.update(true);
       const rows = (list, row) => list.flatMap(row);
-      back.replaceChildren(heading, el("p", { className: "iq-headline" }, el("strong", { innerHTML: q.headline })),
-        el("div", { innerHTML: q.answer }),
+      back.replaceChildren(heading, el("p", { className: "iq-headline" }, el("strong", { innerHTML: a.headline })),
+        el("div", { innerHTML: a.answer }),
         el("h3", { textContent: "Did you say it? Tick what you covered" }),
-        el("ul", { className: "iq-checklist" }, ...rows(q.signals, (signal) =>
+        el("ul", { className: "iq-checklist" }, ...rows(a.signals, (signal) =>
           el("li", {}, el("label", {}, el("input", { type: "checkbox" }), " ", el("span", { innerHTML: signal }))))),
-        ...(q.rubric ? [el("h3", { textContent: "The rubric" }), el("dl", { className: "iq-rubric" }, ...rows(Object.entries(q.rubric),
+        ...(a.rubric ? [el("h3", { textContent: "The rubric" }), el("dl", { className: "iq-rubric" }, ...rows(Object.entries(a.rubric),
           ([level, text]) => [el("dt", { textContent: LEVELS[level] }), el("dd", { innerHTML: text })]))] : []),
-        el("p", {}, link(new URL(`${data.groups[q.group].page}#${q.id}`, source).href, "The whole answer, on its page")), bar, result);
+        el("p", {}, link(new URL(`../${data.groups[q.group].page}#${q.id}`, source).href, "The whole answer, on its page")), bar, result);
       back.hidden = false;
       reveal.hidden = true;
       focus(heading);
@@ -527,7 +544,7 @@
         if (target.closest("button, a, input, summary") || current.revealed) return;
         showAnswer();
       } else if (/^[1-4]$/.test(key)) {
-        if (current.revealed && !current.rated) bar.querySelectorAll("button")[key - 1].click();
+        if (current.revealed && !current.rated) bar?.querySelectorAll("button")[key - 1].click();
       } else if (key === "n") nextQuestion();
       else if (key === "p") togglePause();
       else if (key === "?") keys.showModal();
