@@ -9,8 +9,8 @@ hidden words are there). Every note is tagged by kind, group and level, for Anki
 decks.
 
 `python3 dev.py test --update-outputs` writes `docs/interview/streaming-interview.apkg` with
-links to the local site; `deck_bytes(questions, facts, base_url)` writes the same deck with
-links to any address (a published site's).
+links to the local site; `site_deck(base_url)` gives the same deck with links to any address
+(a published site's).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from .interview import (
     Question,
     _resolve_includes,
     heading_slug,
+    load_bank,
 )
 from .practice import headline, signals
 
@@ -296,6 +297,12 @@ def deck_bytes(
                 fixed.compress_type = zipfile.ZIP_DEFLATED
                 target.writestr(fixed, source.read(info.filename))
         return out.getvalue()
+
+
+def site_deck(base_url: str = LOCAL_SITE_URL) -> bytes:
+    """The deck of the bank as it stands, its links to the site served at `base_url` (what a
+    build for a public address writes, with that address)."""
+    return deck_bytes(load_bank(), load_facts(), base_url)
 
 
 @dataclass(frozen=True)

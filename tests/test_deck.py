@@ -22,6 +22,7 @@ from .deck import (
     fact_problems,
     load_facts,
     read_deck,
+    site_deck,
 )
 from .interview import GROUP_KEYS, load_bank
 
@@ -112,7 +113,8 @@ def test_the_deck_is_the_same_bytes_every_time() -> None:
 
 def test_the_deck_links_to_the_address_it_is_given() -> None:
     public = "https://streaming.example.org/docs/"
-    deck = read_deck(deck_bytes(QUESTIONS[:2], FACTS[:2], public))
+    deck = read_deck(site_deck(public))
+    assert deck.notes == expected_notes(QUESTIONS, FACTS, public)
     links = [note.fields[-1] for note in deck.notes]
     assert all(f'href="{public}' in link for link in links), links
     assert LOCAL_SITE_URL not in "".join("".join(note.fields) for note in deck.notes)
