@@ -177,7 +177,8 @@ def render_practice_page(questions: list[Question]) -> str:
         f'min="1" max="60" value="{MINUTES["design"]}"></label>\n'
         "</fieldset>\n"
         '<p class="iq-count" role="status"></p>\n'
-        '<p><button type="submit" class="iq-btn iq-primary">Start</button></p>\n'
+        # Enabled by practice.js once it has the questions: no early click reloads the page.
+        '<p><button type="submit" class="iq-btn iq-primary" disabled>Start</button></p>\n'
         "</form>"
     )
     return "\n\n".join(

@@ -554,6 +554,7 @@
     }, true);
 
     describe();
+    form.querySelector("[type=submit]").disabled = false;
     const first = data.questions.find((q) => q.id === query.get("q"));
     if (first) start(first);
     document.body.dataset.practice = "ready"; // for the tests: the questions are here
