@@ -209,6 +209,75 @@ def test_a_rating_is_kept_across_a_reload_and_comes_due_again(contexts: Any, sit
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+def test_a_rating_on_a_group_page_is_kept_across_a_reload_and_comes_due_again(
+    contexts: Any, site: str
+) -> None:
+    question = QUESTIONS[2]
+    url = f"{site}/interview/{PAGE_OF[question.group]}/#{question.id}"
+    page = open_page(contexts(), url)
+    box = page.locator(f'.iq[data-qid="{question.id}"]')
+    state = box.locator(".iq-state")
+    assert state.inner_text() == "New"
+    rate = box.locator(".iq-rate")
+    assert rate.is_hidden()  # rated after the answer is opened, not before
+    box.locator("details.iq-answer > summary").click()
+    assert rate.is_visible()
+    rate.get_by_role("button", name="Hard").click()
+    saved = stored(page)["questions"][question.id]
+    assert saved["rating"] == 2
+    shown = state.inner_text()
+    assert shown.startswith("Learning, due "), shown
+    goto(page)
+    assert stored(page)["questions"][question.id] == saved
+    assert state.inner_text() == shown
+    due = datetime.fromisoformat(saved["due"])
+    page.clock.fast_forward(int((due - START).total_seconds() * 1000) + 60_000)
+    goto(page)
+    assert state.inner_text() == "Due now"
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_a_group_page_opens_and_closes_every_answer_and_links_each_question(
+    contexts: Any, site: str
+) -> None:
+    group = QUESTIONS[0].group
+    page = open_page(contexts(), f"{site}/interview/{PAGE_OF[group]}/")
+    answers = page.locator("details.iq-answer")
+    count = answers.count()
+    assert count == sum(q.group == group for q in QUESTIONS)
+    is_open = "all => all.map(d => d.open)"
+    assert answers.evaluate_all(is_open) == [False] * count
+    page.get_by_role("button", name="Expand all").click()
+    assert answers.evaluate_all(is_open) == [True] * count
+    page.get_by_role("button", name="Collapse all").click()
+    assert answers.evaluate_all(is_open) == [False] * count
+    # An answer opened is set at the size of the page's text, not smaller.
+    page.get_by_role("button", name="Expand all").click()
+    size = "e => getComputedStyle(e).fontSize"
+    assert answers.first.locator("p").first.evaluate(size) == page.locator(
+        "article > p"
+    ).first.evaluate(size)
+    # Each question's address, and a way to practise it alone.
+    question = QUESTIONS[0]
+    assert page.locator(f"h2#{question.id}").count() == 1
+    page.locator(f'.iq[data-qid="{question.id}"] .iq-go').click()
+    page.wait_for_url(f"**/interview/practice/?q={question.id}")
+    goto(page)
+    assert shown_question(page) == question.id
+
+
+def test_the_level_badges_differ_at_a_glance(contexts: Any, site: str) -> None:
+    page = open_page(contexts(), f"{site}/interview/")
+    looks = {}
+    for level in {q.level for q in QUESTIONS}:
+        badge = page.locator(f".iq-list .iq-level--{level}").first
+        looks[level] = badge.evaluate(
+            "b => [getComputedStyle(b).backgroundColor, getComputedStyle(b, '::before').content]"
+        )
+    backgrounds = [look[0] for look in looks.values()]
+    assert len(set(backgrounds)) == len(backgrounds), looks
+
+
 def test_again_brings_a_question_back_in_ten_minutes(contexts: Any, site: str) -> None:
     question = QUESTIONS[1]
     page = open_page(contexts(), f"{site}/interview/practice/?q={question.id}")
@@ -374,6 +443,14 @@ def test_the_keys_are_listed_and_material_does_not_take_them(contexts: Any, site
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
+    # The answer fades in, unless the reader asked for reduced motion.
+    animation = "() => getComputedStyle(document.querySelector('.iq-back')).animationName"
+    reveal(page)
+    assert page.evaluate(animation) == "iq-in"
+    page.keyboard.press("n")
+    page.emulate_media(reduced_motion="reduce")
+    reveal(page)
+    assert page.evaluate(animation) == "none"
 
 
 def test_the_timer_pauses_and_is_announced_at_its_moments_only(contexts: Any, site: str) -> None:
