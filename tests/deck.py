@@ -41,7 +41,6 @@ from .interview import (
     heading_slug,
     load_bank,
 )
-from .practice import headline, signals
 
 DECK = BANK_DIR / "streaming-interview.apkg"
 # The address of the site as `python3 dev.py serve` serves it (mkdocs.yml's default site_url).
@@ -176,19 +175,19 @@ def most_common_trap(q: Question) -> str:
     if q.wrong_answers:
         first = q.wrong_answers[0]
         return f"**{first.answer}** {first.why}"
-    return str(getattr(q, "red_flags", ("",))[0])
+    return q.red_flags[0]
 
 
 def question_fields(q: Question, base_url: str) -> list[str]:
     """Question, Level, Group, Headline, Signals, Trap, Link: HTML each."""
     group = GROUP_KEYS[q.group]
     page = f"interview/{group.page}#{q.id}"
-    signal_items = "".join(f"<li>{_html(s, base_url)}</li>" for s in signals(q))
+    signal_items = "".join(f"<li>{_html(s, base_url)}</li>" for s in q.signals)
     return [
         _html(q.question, base_url),
         q.level,
         group.title,
-        _html(headline(q), base_url),
+        _html(q.headline, base_url),
         f"<ul>{signal_items}</ul>",
         _html(most_common_trap(q), base_url),
         f'<a href="{site_url(page, base_url)}">The whole answer, on the site</a>',

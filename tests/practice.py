@@ -22,6 +22,7 @@ from .interview import (
     DOCS_DIR,
     GROUP_KEYS,
     GROUPS,
+    LADDER,
     LEVELS,
     ROOT,
     Question,
@@ -78,36 +79,14 @@ def unwrapped_fsrs(vendored: bytes) -> bytes:
     return vendored[start:end]
 
 
-# What the pages say of each question. TEMPORARY: the old fields stand in for headline and
-# signals until the bank's new fields land.
-def headline(q: Question) -> str:
-    found = getattr(q, "headline", None)
-    if found:
-        return str(found)
-    first = re.split(r"(?<=\.)\s", q.answer.strip(), maxsplit=1)[0]
-    return first
-
-
-def signals(q: Question) -> list[str]:
-    found = getattr(q, "signals", None)
-    if found:
-        return [str(s) for s in found]
-    items = [" ".join(item.split()) for item in q.listening_for.split("\n- ")]
-    return [item.removeprefix("- ") for item in items if item]
-
-
-def ladder(q: Question) -> dict[str, str] | None:
-    found = getattr(q, "ladder", None)
-    if not found:
-        return None
-    if isinstance(found, dict):
-        return {level: str(found[level]) for level in ("junior", "mid", "senior")}
-    return {level: str(getattr(found, level)) for level in ("junior", "mid", "senior")}
+def ladder(q: Question) -> dict[str, str]:
+    """A design question's rubric: what an answer at each level sounds like."""
+    return {level: getattr(q.ladder, level) for level in LADDER}
 
 
 def levels_of(questions: list[Question]) -> list[str]:
     present = {q.level for q in questions}
-    return [level for level in [*LEVELS, "design"] if level in present]
+    return [level for level in LEVELS if level in present]
 
 
 # The list of every question, on the bank's index.
@@ -256,11 +235,11 @@ def practice_files(questions: list[Question]) -> dict[Path, str]:
     for group in groups:
         answers = {
             q.id: {
-                "headline": html_of(headline(q), inline=True),
+                "headline": html_of(q.headline, inline=True),
                 "answer": html_of(q.answer),
-                "signals": [html_of(s, inline=True) for s in signals(q)],
+                "signals": [html_of(s, inline=True) for s in q.signals],
             }
-            | ({"rubric": rubric} if q.level == "design" and (rubric := ladder(q)) else {})
+            | ({"rubric": ladder(q)} if q.level == "design" else {})
             for q in questions
             if q.group == group.key
         }
