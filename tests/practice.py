@@ -81,7 +81,7 @@ def unwrapped_fsrs(vendored: bytes) -> bytes:
 
 def ladder(q: Question) -> dict[str, str]:
     """A design question's rubric: what an answer at each level sounds like."""
-    return {level: getattr(q.ladder, level) for level in LADDER}
+    return {level: html_of(getattr(q.ladder, level), inline=True) for level in LADDER}
 
 
 def levels_of(questions: list[Question]) -> list[str]:
@@ -182,8 +182,8 @@ def render_practice_page(questions: list[Question]) -> str:
             "second.",
             "## Links to a practice { #links }",
             "The page opens on a choice given in its address: `?group=wire` (a group's key, "
-            "or several: `?group=wire,failures`), `?level=senior`, `?minutes=3`, or `?q=` and a "
-            "question's id to start with that question. Every question keeps its own address "
+            "or several: `?group=wire,failures`), `?level=senior`, `?minutes=3`, or `?question=` "
+            "and a question's id to start with that question. Every question keeps its own address "
             "on its group page (`fundamentals/#what-is-streaming`).",
             PRACTICE_SOURCES,
         ]

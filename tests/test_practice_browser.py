@@ -178,7 +178,7 @@ def plain(markdown_text: str) -> str:
 
 def test_a_rating_is_kept_across_a_reload_and_comes_due_again(contexts: Any, site: str) -> None:
     question = QUESTIONS[0]
-    page = open_page(contexts(), f"{site}/interview/practice/?q={question.id}")
+    page = open_page(contexts(), f"{site}/interview/practice/?question={question.id}")
     assert shown_question(page) == question.id
     reveal(page)
     page.keyboard.press("3")  # Good
@@ -261,9 +261,11 @@ def test_a_group_page_opens_and_closes_every_answer_and_links_each_question(
     question = QUESTIONS[0]
     assert page.locator(f"h2#{question.id}").count() == 1
     page.locator(f'.iq[data-qid="{question.id}"] .iq-go').click()
-    page.wait_for_url(f"**/interview/practice/?q={question.id}")
+    page.wait_for_url(f"**/interview/practice/?question={question.id}")
     goto(page)
     assert shown_question(page) == question.id
+    # Not Material's `?q=`, which would open its search over the question.
+    assert not page.locator("#__search").is_checked()
 
 
 def test_the_level_badges_differ_at_a_glance(contexts: Any, site: str) -> None:
@@ -280,7 +282,7 @@ def test_the_level_badges_differ_at_a_glance(contexts: Any, site: str) -> None:
 
 def test_again_brings_a_question_back_in_ten_minutes(contexts: Any, site: str) -> None:
     question = QUESTIONS[1]
-    page = open_page(contexts(), f"{site}/interview/practice/?q={question.id}")
+    page = open_page(contexts(), f"{site}/interview/practice/?question={question.id}")
     reveal(page)
     page.keyboard.press("1")
     saved = stored(page)["questions"][question.id]
@@ -366,7 +368,7 @@ def test_corrupt_storage_gets_a_message_and_a_reset_and_changes_nothing(
 ) -> None:
     context = contexts()
     seed(context, '{"format": "streaming-interview-progress", "version": 1, "questions": [')
-    page = open_page(context, f"{site}/interview/practice/?q={QUESTIONS[0].id}")
+    page = open_page(context, f"{site}/interview/practice/?question={QUESTIONS[0].id}")
     notice = page.locator(".iq-notice")
     assert notice.is_visible()
     assert "cannot be read: it is not JSON. Nothing has been changed" in notice.inner_text()
@@ -439,10 +441,6 @@ def test_the_keys_are_listed_and_material_does_not_take_them(contexts: Any, site
     page.keyboard.press("n")  # Material turns the page on n; here it is the next question
     assert page.url.endswith("/interview/practice/")
     assert shown_question(page) != first
-    # Focus is visible: a focused button has an outline.
-    page.keyboard.press("Tab")
-    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
-    assert outline == "solid"
     # The answer fades in, unless the reader asked for reduced motion.
     animation = "() => getComputedStyle(document.querySelector('.iq-back')).animationName"
     reveal(page)
@@ -451,6 +449,11 @@ def test_the_keys_are_listed_and_material_does_not_take_them(contexts: Any, site
     page.emulate_media(reduced_motion="reduce")
     reveal(page)
     assert page.evaluate(animation) == "none"
+    # Focus is visible: the control Tab reaches (the first signal's checkbox) has an outline.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.type") == "checkbox"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
 
 
 def test_the_timer_pauses_and_is_announced_at_its_moments_only(contexts: Any, site: str) -> None:
@@ -489,7 +492,7 @@ def test_a_design_question_gets_the_longer_timer(contexts: Any, site: str) -> No
     design = [q for q in QUESTIONS if q.level == "design"]
     if not design:
         pytest.skip("the bank has no design question yet")
-    page = open_page(contexts(), f"{site}/interview/practice/?q={design[0].id}")
+    page = open_page(contexts(), f"{site}/interview/practice/?question={design[0].id}")
     assert page.locator(".iq-clock").inner_text() == "10:00"
     reveal(page)
     assert page.locator(".iq-rubric dt").all_inner_texts() == ["Junior", "Mid", "Senior"]

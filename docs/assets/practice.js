@@ -262,7 +262,7 @@
       const id = box.dataset.qid;
       const state = el("span", { className: "iq-state" });
       const badge = box.querySelector(".iq-level");
-      const where = el("span", {}, " ", state, " ", link(practise({ q: id }), "Practise it", "iq-go"));
+      const where = el("span", {}, " ", state, " ", link(practise({ question: id }), "Practise it", "iq-go"));
       if (badge) badge.after(where);
       else box.prepend(where);
       const bar = rater(id, say);
@@ -555,7 +555,7 @@
 
     describe();
     form.querySelector("[type=submit]").disabled = false;
-    const first = data.questions.find((q) => q.id === query.get("q"));
+    const first = data.questions.find((q) => q.id === query.get("question"));
     if (first) start(first);
     document.body.dataset.practice = "ready"; // for the tests: the questions are here
   }
