@@ -56,6 +56,7 @@ FACT_MODEL_ID = 1_733_133_703
 DECK_TIMESTAMP = 1_764_633_600.0  # 2025-12-02T00:00:00Z, any fixed value would do
 ZIP_DATE = (2025, 12, 2, 0, 0, 0)
 FACT_LEVELS = ("junior", "mid", "senior")
+ID = r"[a-z0-9]+(-[a-z0-9]+)*"
 CLOZE = re.compile(r"\{\{c(?P<n>\d+)::(?P<hidden>.+?)(?:::(?P<hint>.*?))?\}\}")
 
 
@@ -129,12 +130,12 @@ def fact_problems(facts: list[Fact]) -> list[str]:
     problems += [f"{i}: the id is used twice" for i in sorted({i for i in ids if ids.count(i) > 1})]
     for fact in facts:
         where = f"fact {fact.id}"
-        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", fact.id):
-            problems.append(f"{where}: an id is lower-case words joined by hyphens")
-        if fact.group not in GROUP_KEYS:
-            problems.append(f"{where}: no group {fact.group!r}")
-        if fact.level not in FACT_LEVELS:
-            problems.append(f"{where}: the level {fact.level!r} is not one of {FACT_LEVELS}")
+        tags = {
+            "an id is lower-case words joined by hyphens": re.fullmatch(ID, fact.id),
+            f"no group {fact.group!r}": fact.group in GROUP_KEYS,
+            f"the level {fact.level!r} is not one of {FACT_LEVELS}": fact.level in FACT_LEVELS,
+        }
+        problems += [f"{where}: {problem}" for problem, right in tags.items() if not right]
         clozes = list(CLOZE.finditer(fact.text))
         if [c["n"] for c in clozes] != ["1"] or "{{" in CLOZE.sub("", fact.text):
             problems.append(f"{where}: one cloze, {{{{c1::...}}}}, and no other")

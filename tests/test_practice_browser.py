@@ -8,12 +8,9 @@ is Playwright's, so that days pass in a moment.
 
 from __future__ import annotations
 
-import functools
 import json
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +21,15 @@ from playwright.sync_api import (
     BrowserContext,
     Locator,
     Page,
-    sync_playwright,
 )
 
+from . import test_browser
 from .interview import GROUPS, load_bank
-from .test_browser import CHROMIUM, FLAGS, WIDTHS, Scheme, SiteHandler
+from .test_browser import WIDTHS, Scheme
+
+# The built site, served, and the browser: test_browser.py's fixtures, used here too.
+site_url = test_browser.site_url
+browser = test_browser.browser
 
 QUESTIONS = load_bank()
 KEY = "streaming-interview-progress"
@@ -47,23 +48,6 @@ new MutationObserver(() => {
   if (live && live.textContent !== window.announced.at(-1)) window.announced.push(live.textContent);
 }).observe(document, { subtree: true, childList: true, characterData: true });
 """
-
-
-@pytest.fixture(scope="module")
-def site(built_site: Path) -> Iterator[str]:
-    handler = functools.partial(SiteHandler, directory=str(built_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -176,9 +160,9 @@ def plain(markdown_text: str) -> str:
 # ---------------------------------------------------------------- ratings and the schedule
 
 
-def test_a_rating_is_kept_across_a_reload_and_comes_due_again(contexts: Any, site: str) -> None:
+def test_a_rating_is_kept_across_a_reload_and_comes_due_again(contexts: Any, site_url: str) -> None:
     question = QUESTIONS[0]
-    page = open_page(contexts(), f"{site}/interview/practice/?question={question.id}")
+    page = open_page(contexts(), f"{site_url}/interview/practice/?question={question.id}")
     assert shown_question(page) == question.id
     reveal(page)
     page.keyboard.press("3")  # Good
@@ -191,7 +175,7 @@ def test_a_rating_is_kept_across_a_reload_and_comes_due_again(contexts: Any, sit
     assert 1 <= days <= 10, saved  # FSRS-5's first interval after "Good": a few days
     assert f"due again in {round(days)} days" in result
 
-    goto(page, f"{site}/interview/")
+    goto(page, f"{site_url}/interview/")
     assert stored(page)["questions"][question.id] == saved
     state = state_on_index(page, question.id)
     assert state.startswith("Learning, due on "), state
@@ -210,10 +194,10 @@ def test_a_rating_is_kept_across_a_reload_and_comes_due_again(contexts: Any, sit
 
 
 def test_a_rating_on_a_group_page_is_kept_across_a_reload_and_comes_due_again(
-    contexts: Any, site: str
+    contexts: Any, site_url: str
 ) -> None:
     question = QUESTIONS[2]
-    url = f"{site}/interview/{PAGE_OF[question.group]}/#{question.id}"
+    url = f"{site_url}/interview/{PAGE_OF[question.group]}/#{question.id}"
     page = open_page(contexts(), url)
     box = page.locator(f'.iq[data-qid="{question.id}"]')
     state = box.locator(".iq-state")
@@ -238,10 +222,10 @@ def test_a_rating_on_a_group_page_is_kept_across_a_reload_and_comes_due_again(
 
 
 def test_a_group_page_opens_and_closes_every_answer_and_links_each_question(
-    contexts: Any, site: str
+    contexts: Any, site_url: str
 ) -> None:
     group = QUESTIONS[0].group
-    page = open_page(contexts(), f"{site}/interview/{PAGE_OF[group]}/")
+    page = open_page(contexts(), f"{site_url}/interview/{PAGE_OF[group]}/")
     answers = page.locator("details.iq-answer")
     count = answers.count()
     assert count == sum(q.group == group for q in QUESTIONS)
@@ -268,8 +252,8 @@ def test_a_group_page_opens_and_closes_every_answer_and_links_each_question(
     assert not page.locator("#__search").is_checked()
 
 
-def test_the_level_badges_differ_at_a_glance(contexts: Any, site: str) -> None:
-    page = open_page(contexts(), f"{site}/interview/")
+def test_the_level_badges_differ_at_a_glance(contexts: Any, site_url: str) -> None:
+    page = open_page(contexts(), f"{site_url}/interview/")
     looks = {}
     for level in {q.level for q in QUESTIONS}:
         badge = page.locator(f".iq-list .iq-level--{level}").first
@@ -280,9 +264,9 @@ def test_the_level_badges_differ_at_a_glance(contexts: Any, site: str) -> None:
     assert len(set(backgrounds)) == len(backgrounds), looks
 
 
-def test_again_brings_a_question_back_in_ten_minutes(contexts: Any, site: str) -> None:
+def test_again_brings_a_question_back_in_ten_minutes(contexts: Any, site_url: str) -> None:
     question = QUESTIONS[1]
-    page = open_page(contexts(), f"{site}/interview/practice/?question={question.id}")
+    page = open_page(contexts(), f"{site_url}/interview/practice/?question={question.id}")
     reveal(page)
     page.keyboard.press("1")
     saved = stored(page)["questions"][question.id]
@@ -295,9 +279,9 @@ def test_again_brings_a_question_back_in_ten_minutes(contexts: Any, site: str) -
 
 
 def test_export_then_import_in_a_fresh_browser_restores_the_same_progress(
-    contexts: Any, site: str, tmp_path: Path
+    contexts: Any, site_url: str, tmp_path: Path
 ) -> None:
-    first = open_page(contexts(accept_downloads=True), f"{site}/interview/practice/")
+    first = open_page(contexts(accept_downloads=True), f"{site_url}/interview/practice/")
     start_practice(first)
     rated = []
     for grade in ("3", "4", "2"):
@@ -307,7 +291,7 @@ def test_export_then_import_in_a_fresh_browser_restores_the_same_progress(
         first.keyboard.press("n")
     before = stored(first)
     assert sorted(before["questions"]) == sorted(rated)
-    goto(first, f"{site}/interview/")
+    goto(first, f"{site_url}/interview/")
     states = {qid: state_on_index(first, qid) for qid in rated}
     with first.expect_download() as download:
         first.get_by_role("button", name="Export progress").click()
@@ -317,7 +301,7 @@ def test_export_then_import_in_a_fresh_browser_restores_the_same_progress(
     data = json.loads(exported.read_text())
     assert (data["format"], data["version"], data["questions"]) == (KEY, 1, before["questions"])
 
-    second = open_page(contexts(), f"{site}/interview/")
+    second = open_page(contexts(), f"{site_url}/interview/")
     assert stored(second) is None
     assert all(state_on_index(second, qid) == "New" for qid in rated)
     second.locator("input.iq-import").set_input_files(exported)
@@ -340,11 +324,11 @@ BAD_FILES = {
 
 
 def test_a_bad_file_is_refused_with_one_message_and_changes_nothing(
-    contexts: Any, site: str, tmp_path: Path
+    contexts: Any, site_url: str, tmp_path: Path
 ) -> None:
     context = contexts()
     seed(context, {QUESTIONS[0].id: review(2, 1)})
-    page = open_page(context, f"{site}/interview/")
+    page = open_page(context, f"{site_url}/interview/")
     before = raw_stored(page)
     state = state_on_index(page, QUESTIONS[0].id)
     message = page.locator(".iq-message")
@@ -364,11 +348,11 @@ def test_a_bad_file_is_refused_with_one_message_and_changes_nothing(
 
 
 def test_corrupt_storage_gets_a_message_and_a_reset_and_changes_nothing(
-    contexts: Any, site: str
+    contexts: Any, site_url: str
 ) -> None:
     context = contexts()
     seed(context, '{"format": "streaming-interview-progress", "version": 1, "questions": [')
-    page = open_page(context, f"{site}/interview/practice/?question={QUESTIONS[0].id}")
+    page = open_page(context, f"{site_url}/interview/practice/?question={QUESTIONS[0].id}")
     notice = page.locator(".iq-notice")
     assert notice.is_visible()
     assert "cannot be read: it is not JSON. Nothing has been changed" in notice.inner_text()
@@ -379,7 +363,7 @@ def test_corrupt_storage_gets_a_message_and_a_reset_and_changes_nothing(
     assert page.locator(".iq-rate button").first.is_disabled()
     page.keyboard.press("3")
     assert raw_stored(page) == before
-    goto(page, f"{site}/interview/")
+    goto(page, f"{site_url}/interview/")
     assert page.locator(".iq-notice").is_visible()
     assert raw_stored(page) == before
     assert page.errors == []  # type: ignore[attr-defined]
@@ -394,7 +378,7 @@ def test_corrupt_storage_gets_a_message_and_a_reset_and_changes_nothing(
 
 
 def test_the_practice_page_goes_through_the_due_questions_first_with_the_keys(
-    contexts: Any, site: str
+    contexts: Any, site_url: str
 ) -> None:
     wire = [q for q in QUESTIONS if q.group == "wire"]
     due = {q.id for q in wire[:3]}
@@ -404,7 +388,7 @@ def test_the_practice_page_goes_through_the_due_questions_first_with_the_keys(
         context,
         {qid: review(5, -1) for qid in due} | {qid: review(1, 20) for qid in later},
     )
-    page = open_page(context, f"{site}/interview/practice/?group=wire")
+    page = open_page(context, f"{site_url}/interview/practice/?group=wire")
     ticked = page.eval_on_selector_all("[name=group]:checked", "all => all.map(e => e.value)")
     assert ticked == ["wire"]
     assert page.locator(".iq-count").inner_text().startswith(f"{len(wire)} questions chosen: 3 due")
@@ -427,8 +411,8 @@ def test_the_practice_page_goes_through_the_due_questions_first_with_the_keys(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
-def test_the_keys_are_listed_and_material_does_not_take_them(contexts: Any, site: str) -> None:
-    page = open_page(contexts(), f"{site}/interview/practice/")
+def test_the_keys_are_listed_and_material_does_not_take_them(contexts: Any, site_url: str) -> None:
+    page = open_page(contexts(), f"{site_url}/interview/practice/")
     start_practice(page)
     first = shown_question(page)
     page.keyboard.press("?")
@@ -456,8 +440,10 @@ def test_the_keys_are_listed_and_material_does_not_take_them(contexts: Any, site
     assert outline == "solid"
 
 
-def test_the_timer_pauses_and_is_announced_at_its_moments_only(contexts: Any, site: str) -> None:
-    page = open_page(contexts(), f"{site}/interview/practice/")
+def test_the_timer_pauses_and_is_announced_at_its_moments_only(
+    contexts: Any, site_url: str
+) -> None:
+    page = open_page(contexts(), f"{site_url}/interview/practice/")
     page.clock.pause_at(START + timedelta(minutes=1))
     start_practice(page)
     clock = page.locator(".iq-clock")
@@ -488,21 +474,21 @@ def test_the_timer_pauses_and_is_announced_at_its_moments_only(contexts: Any, si
     assert page.evaluate("window.announced.at(-1)").startswith("Answer shown, after 3 minutes")
 
 
-def test_a_design_question_gets_the_longer_timer(contexts: Any, site: str) -> None:
+def test_a_design_question_gets_the_longer_timer(contexts: Any, site_url: str) -> None:
     design = [q for q in QUESTIONS if q.level == "design"]
     if not design:
         pytest.skip("the bank has no design question yet")
-    page = open_page(contexts(), f"{site}/interview/practice/?question={design[0].id}")
+    page = open_page(contexts(), f"{site_url}/interview/practice/?question={design[0].id}")
     assert page.locator(".iq-clock").inner_text() == "10:00"
     reveal(page)
     assert page.locator(".iq-rubric dt").all_inner_texts() == ["Junior", "Mid", "Senior"]
 
 
 def test_the_practice_page_opens_on_a_level_or_a_question_by_its_address(
-    contexts: Any, site: str
+    contexts: Any, site_url: str
 ) -> None:
     context = contexts()
-    page = open_page(context, f"{site}/interview/practice/?level=senior&minutes=3")
+    page = open_page(context, f"{site_url}/interview/practice/?level=senior&minutes=3")
     ticked = page.eval_on_selector_all("[name=level]:checked", "all => all.map(e => e.value)")
     assert ticked == ["senior"]
     start_practice(page)
@@ -519,13 +505,13 @@ def test_the_practice_page_opens_on_a_level_or_a_question_by_its_address(
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_accessibility_problem_on_the_index_and_the_practice_page(
-    contexts: Any, site: str, scheme: Scheme
+    contexts: Any, site_url: str, scheme: Scheme
 ) -> None:
     context = contexts(scheme=scheme)
     seed(context, {q.id: review(3, -1 if i % 2 else 30) for i, q in enumerate(QUESTIONS[:6])})
-    index = open_page(context, f"{site}/interview/")
+    index = open_page(context, f"{site_url}/interview/")
     results = [Axe().run(index, options=AXE_OPTIONS)]
-    practice = open_page(context, f"{site}/interview/practice/")
+    practice = open_page(context, f"{site_url}/interview/practice/")
     results.append(Axe().run(practice, options=AXE_OPTIONS))
     start_practice(practice)
     reveal(practice)
@@ -535,14 +521,14 @@ def test_axe_finds_no_accessibility_problem_on_the_index_and_the_practice_page(
         assert result.violations_count == 0, result.generate_report()
 
 
-def test_the_practice_files_load_only_on_the_banks_pages(contexts: Any, site: str) -> None:
+def test_the_practice_files_load_only_on_the_banks_pages(contexts: Any, site_url: str) -> None:
     context = contexts()
     loaded: list[str] = []
     context.on("request", lambda request: loaded.append(request.url))
-    open_page(context, f"{site}/first-stream/", clock=None)
+    open_page(context, f"{site_url}/first-stream/", clock=None)
     assert not [url for url in loaded if "practice" in url or "/vendor/" in url]
     loaded.clear()
-    open_page(context, f"{site}/interview/", clock=None)
+    open_page(context, f"{site_url}/interview/", clock=None)
     assert {url.rsplit("/", 1)[-1] for url in loaded} >= {
         "practice.js",
         "practice.css",
