@@ -311,6 +311,17 @@ def test_export_then_import_in_a_fresh_browser_restores_the_same_progress(
     assert {qid: state_on_index(second, qid) for qid in rated} == states
     goto(second)
     assert {qid: state_on_index(second, qid) for qid in rated} == states
+    # Reset asks first, then leaves nothing stored; declined, it changes nothing.
+    second.once("dialog", lambda dialog: dialog.dismiss())
+    second.get_by_role("button", name="Reset progress").click()
+    assert stored(second)["questions"] == before["questions"]
+    second.once("dialog", lambda dialog: dialog.accept())
+    second.get_by_role("button", name="Reset progress").click()
+    assert stored(second) is None
+    assert all(state_on_index(second, qid) == "New" for qid in rated)
+    assert second.locator(".iq-message").inner_text() == (
+        "Progress reset: every question is new again."
+    )
 
 
 BAD_FILES = {
