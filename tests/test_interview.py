@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import anthropic
 import httpx2
@@ -57,6 +58,9 @@ from .interview import (
 )
 from .interview_render import rendered_pages
 from .project import DOCS_DIR, PLACEHOLDER_KEY, RECORDINGS_DIR, ROOT, TIME_TOLERANCE
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 QUESTIONS = load_bank()
 PAGES = rendered_pages(QUESTIONS)
@@ -580,38 +584,9 @@ def pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
 
 
-@pytest.mark.parametrize("paper", ["A4", "Letter"])
-def test_the_cheat_sheet_prints_on_two_pages_at_most(served_site: str, paper: str) -> None:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("no Chromium here to print the cheat sheet (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    from .test_browser import FLAGS
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            page = browser.new_page()
-            page.goto(f"{served_site}/interview/cheat-sheet/", wait_until="networkidle")
-            pdf = page.pdf(format=paper, print_background=True)
-            shown = "s => [...document.querySelectorAll(s)].some(e => e.checkVisibility())"
-            on_screen = page.evaluate(shown, ".md-header, .md-sidebar, .md-footer")
-            page.emulate_media(media="print")
-            printed = page.evaluate(shown, ".md-header, .md-sidebar, .md-footer")
-            # Page two starts with the reference tables: "say this" fills page one alone.
-            second_half_breaks = page.evaluate(
-                "getComputedStyle(document.querySelector('.cheat-sheet-reference')).breakBefore"
-            )
-        finally:
-            browser.close()
-    pages = pdf_pages(pdf)
-    assert 1 <= pages <= 2, f"the cheat sheet prints on {pages} {paper} pages"
-    # Header, navigation and footer on screen; the print stylesheet hides them on paper.
-    assert (on_screen, printed) == (True, False)
-    assert second_half_breaks == "page"
-
-
-def test_an_answer_is_set_at_body_size_and_the_badges_differ(served_site: str) -> None:
+@pytest.fixture
+def chromium_page() -> Iterator[Page]:
+    """A page of Debian's Chromium, as tests/test_browser.py launches it."""
     if not Path(CHROMIUM).exists():
         pytest.skip("no Chromium here (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -621,25 +596,53 @@ def test_an_answer_is_set_at_body_size_and_the_badges_differ(served_site: str) -
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
-            page = browser.new_page()
-            page.goto(f"{served_site}/interview/failures/", wait_until="networkidle")
-            page.locator("details.iq-answer > summary").first.click()
-            size = "e => getComputedStyle(e).fontSize"
-            answer = page.eval_on_selector("details.iq-answer[open] > p", size)
-            body = page.eval_on_selector("article", size)
-            looks = page.evaluate(
-                "[...new Set([...document.querySelectorAll('.iq-level')].map(e => {"
-                "const s = getComputedStyle(e);"
-                "return [e.textContent, s.color, s.backgroundColor, s.borderStyle].join('|')}))]"
-            )
-            page.goto(f"{served_site}/interview/system-design/", wait_until="networkidle")
-            looks += page.evaluate(
-                "[...new Set([...document.querySelectorAll('.iq-level')].map(e => {"
-                "const s = getComputedStyle(e);"
-                "return [e.textContent, s.color, s.backgroundColor, s.borderStyle].join('|')}))]"
-            )
+            yield browser.new_page()
         finally:
             browser.close()
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_the_cheat_sheet_prints_on_two_pages_at_most(
+    served_site: str, chromium_page: Page, paper: str
+) -> None:
+    page = chromium_page
+    page.goto(f"{served_site}/interview/cheat-sheet/", wait_until="networkidle")
+    pdf = page.pdf(format=paper, print_background=True)
+    shown = "s => [...document.querySelectorAll(s)].some(e => e.checkVisibility())"
+    on_screen = page.evaluate(shown, ".md-header, .md-sidebar, .md-footer")
+    page.emulate_media(media="print")
+    printed = page.evaluate(shown, ".md-header, .md-sidebar, .md-footer")
+    # Page two starts with the reference tables: "say this" fills page one alone.
+    second_half_breaks = page.evaluate(
+        "getComputedStyle(document.querySelector('.cheat-sheet-reference')).breakBefore"
+    )
+    pages = pdf_pages(pdf)
+    assert 1 <= pages <= 2, f"the cheat sheet prints on {pages} {paper} pages"
+    # Header, navigation and footer on screen; the print stylesheet hides them on paper.
+    assert (on_screen, printed) == (True, False)
+    assert second_half_breaks == "page"
+
+
+# Each level badge as it looks: its text, colour, background and border style.
+BADGE_LOOKS = (
+    "[...new Set([...document.querySelectorAll('.iq-level')].map(e => {"
+    "const s = getComputedStyle(e);"
+    "return [e.textContent, s.color, s.backgroundColor, s.borderStyle].join('|')}))]"
+)
+
+
+def test_an_answer_is_set_at_body_size_and_the_badges_differ(
+    served_site: str, chromium_page: Page
+) -> None:
+    page = chromium_page
+    page.goto(f"{served_site}/interview/failures/", wait_until="networkidle")
+    page.locator("details.iq-answer > summary").first.click()
+    size = "e => getComputedStyle(e).fontSize"
+    answer = page.eval_on_selector("details.iq-answer[open] > p", size)
+    body = page.eval_on_selector("article", size)
+    looks = page.evaluate(BADGE_LOOKS)
+    page.goto(f"{served_site}/interview/system-design/", wait_until="networkidle")
+    looks += page.evaluate(BADGE_LOOKS)
     assert answer == body
     by_level = {look.split("|")[0]: tuple(look.split("|")[1:]) for look in looks}
     assert set(by_level) == {"Junior", "Mid", "Senior", "Design"}
