@@ -231,6 +231,22 @@ def test_the_drift_command_prints_a_structural_diff(tmp_path: Path) -> None:
     assert "Traceback" not in missing.stderr
 
 
+def drift_live(
+    project: Path, recordings: list[Recording], *snippets: str
+) -> subprocess.CompletedProcess[str]:
+    """`drift --live` in `project`, a replay of `recordings` standing in for the live API
+    (through $ANTHROPIC_BASE_URL)."""
+    with ReplayServer(recordings, speed=0) as api:
+        return subprocess.run(
+            [sys.executable, "-m", "stream_replay", "drift", "--live", *snippets],
+            cwd=project,
+            env=subprocess_env(ANTHROPIC_API_KEY="k", ANTHROPIC_BASE_URL=api.url),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+
 @pytest.mark.e2e
 def test_drift_live_rerecords_each_snippet_and_compares(tmp_path: Path) -> None:
     project = tmp_path / "project"
@@ -241,16 +257,7 @@ def test_drift_live_rerecords_each_snippet_and_compares(tmp_path: Path) -> None:
         load_recording(ROOT / "recordings/first_stream" / f"{n}.toml")
         for n in ("text_stream", "raw_events")
     ]
-    # The replay server stands in for the live API, through $ANTHROPIC_BASE_URL.
-    with ReplayServer(recordings, speed=0) as api:
-        result = subprocess.run(
-            [sys.executable, "-m", "stream_replay", "drift", "--live", *snippets],
-            cwd=project,
-            env=subprocess_env(ANTHROPIC_API_KEY="k", ANTHROPIC_BASE_URL=api.url),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+    result = drift_live(project, recordings, *snippets)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 recording(s) compared: 0 with structural drift." in result.stdout
     assert (project / "recordings").is_dir()
@@ -303,6 +310,7 @@ def test_the_drift_workflow_says_it_skipped_without_a_secret(tmp_path: Path) -> 
     assert "no ANTHROPIC_API_KEY secret" in result.stdout
 
 
+@pytest.mark.e2e
 def test_drift_live_skips_the_snippets_of_platforms_it_cannot_record(tmp_path: Path) -> None:
     # The weekly job re-records every snippet: Bedrock's and Vertex's are constructed, and
     # skipped with a line each, not counted as failures.
@@ -311,16 +319,7 @@ def test_drift_live_skips_the_snippets_of_platforms_it_cannot_record(tmp_path: P
         for folder, suffix in (("snippets", ".py"), ("recordings", ".toml")):
             (project / folder / key).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(ROOT / folder / f"{key}{suffix}", project / folder / f"{key}{suffix}")
-    stored = load_recording(RECORDINGS_DIR / "first_stream" / "text_stream.toml")
-    with ReplayServer([stored], speed=0) as api:
-        result = subprocess.run(
-            [sys.executable, "-m", "stream_replay", "drift", "--live"],
-            cwd=project,
-            env=subprocess_env(ANTHROPIC_API_KEY="k", ANTHROPIC_BASE_URL=api.url),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+    result = drift_live(project, [load_recording(RECORDINGS_DIR / "first_stream/text_stream.toml")])
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert (
