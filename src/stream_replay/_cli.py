@@ -26,7 +26,7 @@ from ._snippets import (
 )
 from ._timeline import timeline
 from ._timeline_svg import timeline_svg
-from ._typescript import NodeMissing
+from ._typescript import NodeMissing, TranspileError
 
 # The replay server needs *a* key, as the API does, but never sees a real one.
 PLACEHOLDER_KEY = "replay-no-key-needed"
@@ -148,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 compare.error("give two recordings (or two folders) to compare, or --live")
             return drift_paths(args.paths[0], args.paths[1])
         return check_files(args.paths)
-    except (RecordingError, OSError, NodeMissing) as error:
+    except (RecordingError, OSError, NodeMissing, TranspileError) as error:
         print(f"stream-replay: {_one_line(error)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -56,7 +56,7 @@ def recording_paths_for(snippet: Path, root: Path | None = None) -> list[Path]:
     paths = [single] if single.is_file() else sorted(folder.glob("*.toml"))
     if not paths:
         raise FileNotFoundError(
-            f"no recording for snippets/{relative.as_posix()}.py: expected "
+            f"no recording for snippets/{relative.as_posix()}{snippet.suffix}: expected "
             f"recordings/{relative.as_posix()}.toml or recordings/{relative.as_posix()}/*.toml"
         )
     return paths

@@ -12,13 +12,17 @@ import shutil
 import subprocess
 from pathlib import Path
 
-__all__ = ["NodeMissing", "node_command"]
+__all__ = ["NodeMissing", "TranspileError", "node_command"]
 
 CACHE = Path("node_modules", ".cache", "snippets")
 
 
 class NodeMissing(Exception):
     """Node, or the project's node_modules, is not installed: a TypeScript snippet cannot run."""
+
+
+class TranspileError(Exception):
+    """esbuild rejected a snippet (a syntax error): its message names the file and line."""
 
 
 def node_command(snippet: Path, root: Path) -> list[str]:
@@ -36,16 +40,29 @@ def node_command(snippet: Path, root: Path) -> list[str]:
     result = subprocess.run(
         [
             str(esbuild),
-            str(snippet),
+            str(snippet.resolve()),
             "--format=esm",
             "--platform=node",
             "--target=node20",
             f"--outfile={script}",
             "--log-level=error",
+            "--color=false",
         ],
         capture_output=True,
         text=True,
+        cwd=root,  # its messages name the file from the project's root
     )
     if result.returncode:
-        raise NodeMissing(f"esbuild could not transpile {snippet}:\n{result.stderr.strip()}")
+        raise TranspileError(_first_error(result.stderr) or f"esbuild failed on {snippet}")
     return [node, str(script)]
+
+
+def _first_error(report: str) -> str:
+    """esbuild's first error as one line, `file:line:column: message`."""
+    lines = [line.strip() for line in report.splitlines() if line.strip()]
+    for n, line in enumerate(lines):
+        if line.startswith("✘ [ERROR] "):
+            message = line.removeprefix("✘ [ERROR] ")
+            where = lines[n + 1].rstrip(":") if n + 1 < len(lines) else ""
+            return f"{where}: {message}" if where else message
+    return ""
