@@ -94,6 +94,7 @@ class ReplayServer(ThreadedServer):
         self.faults = list(faults)
         self.served: list[Recording] = []
         self.mismatches: list[Mismatch] = []
+        self.received = 0  # requests that reached the server, answered or refused
         self.abandoned = 0  # streams whose client closed the connection before the last event
         self._times_served: Counter[int] = Counter()
         self._lock = threading.Lock()
@@ -126,6 +127,7 @@ class ReplayServer(ThreadedServer):
 
     async def _handle(self, request: Request) -> Response:
         started = time.monotonic()
+        self.received += 1  # only the server's event loop counts
         request_id = f"req_replay_{next(self._request_ids):04d}"
         headers = {name.lower(): value for name, value in request.headers.items()}
         for name in MATCHED_REQUEST_HEADERS:  # a header sent twice counts with both values
