@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import socket
 import threading
 import time
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +21,12 @@ from stream_replay import (
     Recording,
     ReplayServer,
     load_recording,
+    parse_fault,
     parse_recording,
     recording_from_sse,
     split_events,
 )
+from stream_replay._faults import plan_response
 from stream_replay._sse import EventSplitter
 
 from .project import RECORDINGS_DIR
@@ -251,6 +255,100 @@ def test_a_client_that_goes_away_is_counted() -> None:
         finished = post(server).content  # a client that reads to the end is not counted
     assert server.abandoned == 1
     assert finished == recording.sse_body
+
+
+# --------------------------------------------------------------------------- fairness
+
+
+def deltas(count: int, body: dict[str, Any]) -> Recording:
+    """A recording of `count` text deltas, all due at once, answering `body`."""
+    sse = "".join(
+        'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,'
+        f'"delta":{{"type":"text_delta","text":"word {n}"}}}}\n\n'
+        for n in range(count)
+    )
+    request = RecordedRequest("POST", "/v1/messages", {}, body)
+    return recording_from_sse(sse.encode(), request, CONSTRUCTED, "huge.toml")
+
+
+async def asgi_request(app: Any, body: dict[str, Any], sent: list[str], name: str) -> None:
+    """One request to a server's ASGI app, with a client that takes every chunk at once (as
+    uvicorn's send does while the socket keeps up): `sent` gets `name` for each chunk."""
+    payload = json.dumps(body).encode()
+    headers = [(k.encode(), v.encode()) for k, v in HEADERS.items()]
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/v1/messages",
+        "raw_path": b"/v1/messages",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [*headers, (b"content-length", str(len(payload)).encode())],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8765),
+    }
+    pending = [{"type": "http.request", "body": payload, "more_body": False}]
+    finished = asyncio.Event()
+
+    async def receive() -> dict[str, Any]:
+        if pending:
+            return pending.pop()
+        await finished.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.body" and message.get("body"):
+            sent.append(name)
+        if message["type"] == "http.response.body" and not message.get("more_body"):
+            finished.set()
+
+    await app(scope, receive, send)
+
+
+@pytest.mark.parametrize(
+    "spec", ["", "rechunk:1:64", "drip:64:0"], ids=["speed 0", "rechunk", "drip"]
+)
+def test_a_small_stream_is_not_held_up_by_a_huge_one(spec: str) -> None:
+    # At speed 0 every step of a long stream is due at once: the server must still give the
+    # other streams their turn, whatever the faults cut the huge one into.
+    huge_body = {**BODY, "max_tokens": 1}
+    huge = deltas(4_000, huge_body)
+    small = stream_of((0.0, "message_start"), (0.0, "message_stop"))
+    faults = [parse_fault(spec)] if spec else []
+    server = ReplayServer([huge, small], speed=0, faults=faults)  # its app, without a socket
+    sent: list[str] = []
+
+    async def huge_then_small() -> None:
+        streaming = asyncio.create_task(asgi_request(server.app, huge_body, sent, "huge"))
+        while "huge" not in sent and not streaming.done():
+            await asyncio.sleep(0)
+        await asgi_request(server.app, BODY, sent, "small")
+        await streaming
+
+    asyncio.run(huge_then_small())
+    assert sent[-1] == "huge"  # the huge stream went on to its end ...
+    # ... after the small one had its turn, early
+    ahead = sent.index("small")  # chunks of the huge stream sent before the small one's first
+    assert ahead < sent.count("huge") / 4, f"{ahead} of {sent.count('huge')} chunks went first"
+
+
+def test_a_plan_is_made_as_it_is_sent_not_up_front() -> None:
+    # rechunk and drip make a step per few bytes: 100,000 events (15 MB) made a list of a
+    # step per byte (756 MB, 101 s in the probe) before the first byte went out.
+    events = deltas(1, BODY).response.events * 100_000
+    for spec in ("rechunk:3", "drip:1:0", "cut-mid:99999", "stall:5:1", "error:99000"):
+        tracemalloc.start()
+        try:
+            plan = plan_response(events, [parse_fault(spec)])
+            first = next(iter(plan.steps))
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert first.data, spec
+        assert peak < 1_000_000, f"{spec}: {peak:,} bytes to plan the first step"
 
 
 # --------------------------------------------------------------------------- hostile input

@@ -258,6 +258,7 @@ class ThreadedServer:
             http=protocol,
             **options,
         )
+        self.app = app
         self._server = _PromptServer(config)
         self._thread: threading.Thread | None = None
         self._port = port

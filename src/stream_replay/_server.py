@@ -206,14 +206,14 @@ class ReplayServer(ThreadedServer):
             return Response(response.body, response.status, headers=headers)
 
         async def chunks() -> AsyncIterator[bytes]:
-            sent = 0
+            ended = False
             try:
-                for step in plan.steps:
+                for step in plan.steps:  # made one by one, as they are sent
                     await self._sleep_until(started, step.at, step.delay)
                     yield step.data  # one chunk per step: uvicorn writes it out at once
-                    sent += 1
+                ended = True
             finally:
-                if sent < len(plan.steps):  # the client went away before the end
+                if not ended:  # the client went away before the end
                     with self._lock:
                         self.abandoned += 1
             if plan.cut:
@@ -222,10 +222,10 @@ class ReplayServer(ThreadedServer):
         return StreamingResponse(chunks(), response.status, headers=headers)
 
     async def _sleep_until(self, started: float, offset: float, delay: float = 0.0) -> None:
+        """Wait until a step is due. One already due still waits a turn of the event loop, so
+        that no stream, however long or finely cut, holds up the others."""
         due = started + (offset / self.speed if self.speed else 0.0) + delay
-        wait = due - time.monotonic()
-        if wait > 0:
-            await asyncio.sleep(wait)
+        await asyncio.sleep(max(due - time.monotonic(), 0.0))
 
 
 def _http_error(fault: HttpError, request_id: str) -> Response:
