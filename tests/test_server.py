@@ -257,6 +257,52 @@ def test_a_client_that_goes_away_is_counted() -> None:
     assert finished == recording.sse_body
 
 
+def wait_until(condition: Any, seconds: float = 5.0) -> bool:
+    """Poll until `condition` holds; the deadline only bounds a failing test."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return bool(condition())
+
+
+def test_a_client_that_leaves_before_the_recorded_headers_is_counted_at_once() -> None:
+    late = stream_of((3.0, "message_start"), (3.0, "message_stop"))
+    late = dataclasses.replace(late, response=dataclasses.replace(late.response, at=3.0))
+    with ReplayServer([late], speed=1) as server:
+        with pytest.raises(httpx.ReadTimeout):  # the client gives up waiting for the headers
+            httpx.post(f"{server.url}/v1/messages", json=BODY, headers=HEADERS, timeout=0.3)
+        left = time.monotonic()
+        assert wait_until(lambda: server.abandoned == 1)
+        # Its task ended with the client, not when the headers were due 3 s on.
+        assert wait_until(lambda: not server._server.server_state.tasks)
+        assert time.monotonic() - left < 2.0
+
+
+def test_a_client_that_leaves_while_the_server_waits_to_write_is_counted() -> None:
+    # At speed 0 the server writes until the socket is full, then waits for the client to
+    # read; a client that leaves then, unread bytes and all, abandoned the stream too.
+    long_text = "x" * 400
+    sse = "".join(
+        'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,'
+        f'"delta":{{"type":"text_delta","text":"{long_text}"}}}}\n\n'
+        for _ in range(20_000)
+    )
+    request = RecordedRequest("POST", "/v1/messages", {}, BODY)
+    huge = recording_from_sse(sse.encode(), request, CONSTRUCTED, "huge.toml")  # 8 MB
+    with ReplayServer([huge], speed=0) as server:
+        host, port = server.url.removeprefix("http://").split(":")
+        payload = json.dumps(BODY).encode()
+        head = f"POST /v1/messages HTTP/1.1\r\nhost: {host}\r\ncontent-length: {len(payload)}\r\n"
+        head += "".join(f"{k}: {v}\r\n" for k, v in HEADERS.items()) + "\r\n"
+        with socket.socket() as client:
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # fills at once
+            client.connect((host, int(port)))
+            client.sendall(head.encode() + payload)
+            assert client.recv(1024).startswith(b"HTTP/1.1 200")
+            time.sleep(0.5)  # reading nothing more: the server's writes pause
+        assert wait_until(lambda: server.abandoned == 1)
+
+
 # --------------------------------------------------------------------------- fairness
 
 

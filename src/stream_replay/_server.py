@@ -8,6 +8,7 @@ one, at the recorded offsets divided by `speed`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import math
 import sys
@@ -172,7 +173,10 @@ class ReplayServer(ThreadedServer):
         if taken is None:
             return await asyncio.to_thread(self._mismatch, incoming, request_id)
         recording, number = taken
-        await self._sleep_until(started, recording.response.at)
+        if not await self._headers_due(request, started, recording.response.at):
+            with self._lock:
+                self.abandoned += 1
+            return Response(status_code=499)  # never sent: the client has gone
         plan = plan_response(
             recording.response.events, self.faults, number, cut=recording.response.cut
         )
@@ -220,6 +224,19 @@ class ReplayServer(ThreadedServer):
                 raise ConnectionCut  # uvicorn closes the connection mid-body
 
         return StreamingResponse(chunks(), response.status, headers=headers)
+
+    async def _headers_due(self, request: Request, started: float, offset: float) -> bool:
+        """Wait until the recorded headers are due; False if the client left meanwhile (its
+        request then ends at once, rather than when the headers were due)."""
+        wait = started + (offset / self.speed if self.speed else 0.0) - time.monotonic()
+        if wait <= 0:
+            return True
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(wait):
+                while (await request.receive())["type"] != "http.disconnect":
+                    pass
+                return False
+        return True
 
     async def _sleep_until(self, started: float, offset: float, delay: float = 0.0) -> None:
         """Wait until a step is due. One already due still waits a turn of the event loop, so

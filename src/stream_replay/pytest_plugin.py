@@ -142,8 +142,8 @@ class Replay:
     def wait_for_abandoned(self, count: int = 1, timeout: float = 2.0) -> int:
         """`abandoned` once it reaches `count`, or after `timeout` seconds.
 
-        The server learns that a client left when its next write fails, a moment after the
-        client closed: a test that checks right away may see one too few.
+        The server counts a stream when its event loop sees the connection close, a moment
+        after the client closed it: a test that checks right away may see one too few.
         """
         deadline = time.monotonic() + timeout
         while self.server.abandoned < count and time.monotonic() < deadline:
