@@ -49,6 +49,8 @@ __all__ = ["MAX_REQUEST_BYTES", "ConnectionCut", "ReplayServer", "api_error"]
 # 2026-12-02. The page says MB; 32 MiB is taken here.
 MAX_REQUEST_BYTES = 32 * 1024 * 1024
 TOO_LARGE_MESSAGE = "Request exceeds the maximum allowed number of bytes."
+# Unmatched requests kept whole (a test's failure shows them); the rest are only counted.
+KEPT_MISMATCHES = 100
 
 
 def api_error(
@@ -75,7 +77,8 @@ class ReplayServer(ThreadedServer):
     answered by a recording whose request matches it (method, path, JSON body, and the recorded
     `anthropic-*` headers). Of several that match, the least-served comes first, so a snippet
     that sends the same request twice gets its recordings in order. `speed` divides the
-    recorded delays; 0 sends everything at once.
+    recorded delays; 0 sends everything at once. A request no recording matches is answered
+    with the difference and printed; the first `kept_mismatches` are kept in `mismatches`.
     """
 
     def __init__(
@@ -87,6 +90,7 @@ class ReplayServer(ThreadedServer):
         faults: Sequence[Fault] = (),
         header_timeout: float = HEADER_TIMEOUT,
         body_timeout: float = BODY_TIMEOUT,
+        kept_mismatches: int = KEPT_MISMATCHES,
     ) -> None:
         if not math.isfinite(speed) or speed < 0:
             raise ValueError("speed must be a finite number, 0 or more")
@@ -94,7 +98,9 @@ class ReplayServer(ThreadedServer):
         self.speed = speed
         self.faults = list(faults)
         self.served: list[Recording] = []
-        self.mismatches: list[Mismatch] = []
+        self.mismatches: list[Mismatch] = []  # the first `kept_mismatches`, body and all
+        self.mismatch_count = 0  # every request no recording matched
+        self._kept_mismatches = kept_mismatches
         self.received = 0  # requests that reached the server, answered or refused
         self.abandoned = 0  # streams whose client closed the connection before the last event
         self._times_served: Counter[int] = Counter()
@@ -194,7 +200,9 @@ class ReplayServer(ThreadedServer):
         diff = request_diff(closest, incoming) if closest else ""
         mismatch = Mismatch(incoming, closest, diff)
         with self._lock:
-            self.mismatches.append(mismatch)
+            self.mismatch_count += 1
+            if len(self.mismatches) < self._kept_mismatches:
+                self.mismatches.append(mismatch)
         print(f"replay server: {mismatch.message()}", file=sys.stderr, flush=True)
         if not same_route:
             return api_error(404, "not_found_error", mismatch.message(), request_id)

@@ -162,19 +162,22 @@ class Replay:
         """The paragraphs that fail the test, or None. `passed`: the test itself passed, so
         recordings that nothing asked for fail it too. `unreported`: only what the test's
         failure has not shown yet (requests made by fixtures being torn down)."""
+        shown = self._shown_mismatches if unreported else 0
         refused = self._guard.refused[self._shown_refused if unreported else 0 :]
-        mismatches = self.server.mismatches[self._shown_mismatches if unreported else 0 :]
+        mismatches = self.server.mismatches[shown:]
         parts = []
         if refused:
             parts.append(explain_refused(refused, self.url, self.server.received))
         parts += [mismatch.message() for mismatch in mismatches]
+        if (more := self.server.mismatch_count - shown - len(mismatches)) > 0:
+            parts.append(f"... and {more} more request(s) that no recording matched.")
         if passed and not parts and self.server.recordings and not self.server.received:
             parts.append(explain_no_request(len(self.server.recordings), self.url))
         return "\n\n".join(parts) if parts else None
 
     def _reported(self) -> None:
         self._shown_refused = len(self._guard.refused)
-        self._shown_mismatches = len(self.server.mismatches)
+        self._shown_mismatches = self.server.mismatch_count
 
 
 class ReplayRecordingPlaceWarning(UserWarning):
