@@ -280,6 +280,24 @@ def test_the_guard_wants_a_stop_reason_too(
     assert raised.value.partial == WHOLE_TEXT
 
 
+def test_the_guard_refuses_a_stream_that_does_not_start_with_message_start(
+    guarded: Callable[[ReplayServer], dict[str, Any]],
+) -> None:
+    # The SDK then builds no message: it hands the events over as they came, message_stop
+    # without a `message`, and text events never come.
+    events = WHOLE.response.events[1:]
+    assert WHOLE.response.events[0].name == "message_start"
+    headless = dataclasses.replace(
+        WHOLE, response=dataclasses.replace(WHOLE.response, events=events)
+    )
+    with ReplayServer([headless], speed=0) as server:
+        snippet = guarded(server)
+        with pytest.raises(snippet["IncompleteAnswer"]) as raised:
+            snippet["ask"](QUESTION)
+    assert raised.value.reason == "message_stop without message_start"
+    assert raised.value.partial == ""
+
+
 # --------------------------------------------------------------------------- the page's numbers
 
 PAGE = DOCS_DIR / "truncated.md"
