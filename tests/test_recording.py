@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import os
 import time
@@ -405,3 +406,42 @@ def test_the_line_of_bad_json_right_after_the_opening_quotes() -> None:
     broken = text[:start] + bad
     error = refusal(broken)
     assert error.line == line_of(broken, "data: {not json")
+
+
+def test_an_empty_sse_body_is_refused_as_a_recording_made_from_it_would_be(
+    tmp_path: Path,
+) -> None:
+    # `check` passed an empty .sse body, but the recording made from it could not be loaded.
+    for body in (b"", BOM.encode()):
+        empty = tmp_path / "empty.sse"
+        empty.write_bytes(body)
+        with pytest.raises(RecordingError, match="holds no events") as refused:
+            load_sse_body(empty)
+        assert refused.value.path == empty
+
+
+def test_line_numbers_stay_right_after_an_event_that_holds_three_quotes() -> None:
+    # An event holding ''' is written as a one-line basic string; the line finder took that
+    # ''' for the start of a multi-line string and lost every line after it.
+    recording = load_recording(SAMPLE)
+    events = list(recording.response.events)
+    quoted = 'event: ping\ndata: {"type":"ping","note":"\'\'\' here"}\n\n'
+    events[1] = dataclasses.replace(events[1], raw=quoted.encode())
+    response = dataclasses.replace(recording.response, events=tuple(events))
+    text = dump_recording(dataclasses.replace(recording, response=response))
+    assert text.splitlines()[line_of(text, "''' here") - 1].startswith('sse = "event: ping')
+    last_at = text.rindex("at = ")
+    broken = text[:last_at] + "at = 0.0" + text[text.index("\n", last_at) :]
+    error = refusal(broken)
+    assert "earlier than the one before it" in error.reason
+    assert error.line == broken[:last_at].count("\n") + 1
+
+
+@pytest.mark.parametrize("value", ["86400.001", "1e15", "1e308"])
+def test_an_offset_beyond_a_day_is_refused(value: str) -> None:
+    # timeline --svg ran for ever on at = 1e15, which check accepted.
+    text = SAMPLE.read_text()
+    broken = text[: text.rindex("at = ")] + f"at = {value}\n" + text[text.rindex("sse = ") :]
+    error = refusal(broken)
+    assert "at most 86400" in error.reason
+    assert error.line == line_of(broken, f"at = {value}")

@@ -2,9 +2,10 @@
 
 A fault changes what is sent, not the recording. The server turns a recording's events into a
 `Plan`: the byte chunks to send (`Steps`, made one by one as they are sent), when to send each,
-and whether to end the response properly or drop the connection. Faults given to the server apply in a fixed order, whatever order they are
-given in: events are inserted (error, malformed, unknown), the stream is cut, stalls are added,
-then the bytes are re-chunked or dripped.
+and whether to end the response properly or drop the connection. Faults given to the server
+apply in a fixed order, whatever order they are given in: events are inserted (error,
+malformed, unknown), the stream is cut, stalls are added, then the bytes are re-chunked or
+dripped.
 
 On the command line a fault is a spec such as `cut:3` or `http:529@1` (see `parse_fault`).
 """

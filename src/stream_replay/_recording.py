@@ -54,6 +54,8 @@ SECRET_HEADERS = frozenset({"x-api-key", "authorization", "cookie", "proxy-autho
 # An Anthropic key looks like sk-ant-api03-...; refuse any file that holds one.
 SECRET_PATTERN = KEY_PATTERN
 EVENT_STREAM = "text/event-stream"
+# The latest an event may arrive: a day, far beyond any stream (the recorder stops at 900 s).
+MAX_OFFSET = 86_400.0
 _Fail = Callable[[int | None, str], RecordingError]
 SSE_FIELD_NAMES = frozenset({"event", "data", "id", "retry", ""})
 _BLANK_LINES = frozenset({b"\n", b"\r\n", b"\r"})
@@ -379,6 +381,8 @@ def load_sse_body(path: Path | str) -> tuple[RecordedEvent, ...]:
 
 def sse_events(body: bytes, path: Path | str) -> tuple[RecordedEvent, ...]:
     """Split a whole body into checked events; a leading byte-order mark is allowed."""
+    if not body.removeprefix(BOM.encode()).strip(b"\r\n"):
+        raise RecordingError(path, None, "holds no events; a stream has one at least")
     events: list[RecordedEvent] = []
     line = 1  # lines are counted at LF, as TOML, editors and `grep -n` count them
     pieces = split_events(body)
@@ -475,19 +479,46 @@ def _headers(value: Any, line: int | None, fail: _Fail) -> dict[str, str]:
 
 
 def _seconds(value: Any, line: int | None, fail: _Fail) -> float:
-    # nan would pass any order check and inf would never come: both are refused.
+    # nan would pass any order check and inf would never come: both are refused, and so is
+    # an offset no stream reaches, which nothing could wait for or draw.
     if (
         isinstance(value, bool)
         or not isinstance(value, int | float)
         or not math.isfinite(value)
-        or value < 0
+        or not 0 <= value <= MAX_OFFSET
     ):
-        raise fail(line, "at must be a finite number of seconds, 0 or more")
+        raise fail(
+            line, f"at must be a finite number of seconds, 0 or more and at most {MAX_OFFSET:g}"
+        )
     return float(value)
 
 
 def _offset(line: int | None, offset: int) -> int | None:
     return line + offset - 1 if line else None
+
+
+def _opened_string(line: str) -> str | None:
+    """The quotes of a multi-line string that the value on `line` opens and leaves open."""
+    _, _, value = line.partition("=")
+    value = value.lstrip()
+    for quote in ("'''", '"""'):
+        if value.startswith(quote):
+            return None if _closing_quote(value, quote, len(quote)) >= 0 else quote
+    return None
+
+
+def _closing_quote(text: str, quote: str, start: int) -> int:
+    """Where the multi-line string opened by `quote` closes, from `start` (-1: it does not).
+    In a basic string, quotes after an odd number of backslashes are escaped."""
+    at = text.find(quote, start)
+    while quote == '"""' and at > 0:
+        before = at
+        while before > 0 and text[before - 1] == "\\":
+            before -= 1
+        if (at - before) % 2 == 0:
+            break
+        at = text.find(quote, at + 1)
+    return at
 
 
 class _Locator:
@@ -523,19 +554,17 @@ class _Locator:
                     self._items.setdefault(header.group(2), []).append(number)
             elif "=" in line and (key := key_match(line)):
                 keys.setdefault(key.group(1), number)
-            # A line with an odd number of ''' (or """) opens a multi-line string: skip to
-            # the line that closes it in one step, counting the lines in between.
-            if "'''" in line and line.count("'''") % 2:
-                quote = "'''"
-            elif '"""' in line and line.count('"""') % 2:
-                quote = '"""'
-            else:
+            # A value that opens a multi-line string and does not close it on its line: skip
+            # to the line that closes it in one step, counting the lines in between. (Three
+            # quotes inside a one-line string, or in a comment, open nothing.)
+            quote = _opened_string(line) if "=" in line else None
+            if quote is None:
                 start, number = end + 1, number + 1
                 continue
             self._multiline.add(number)
             if line.rstrip().endswith(quote):  # the text starts on the next line
                 self._opening.add(number)
-            close = text.find(quote, end)
+            close = _closing_quote(text, quote, end)
             if close < 0:
                 break
             number += text.count("\n", start, close) + 1
