@@ -152,6 +152,20 @@ def test_a_mismatch_names_the_closest_recording_and_shows_the_difference() -> No
     assert mismatch.closest is near
 
 
+@pytest.mark.parametrize(
+    ("change", "shown"),
+    [({"stream": 1}, '+  "stream": 1'), ({"max_tokens": 16.0}, '+  "max_tokens": 16.0')],
+    ids=["1 for true", "16.0 for 16"],
+)
+def test_json_values_match_only_as_the_same_json(change: dict[str, Any], shown: str) -> None:
+    # Python's == takes 1 for True and 16.0 for 16; JSON, and the API's validation, do not.
+    with ReplayServer([stream_of((0, "message_stop"))], speed=0) as server:
+        response = post(server, body={**BODY, **change})
+        assert post(server).status_code == 200
+    assert response.status_code == 400
+    assert shown in response.json()["error"]["message"]
+
+
 def test_a_recorded_header_must_match() -> None:
     recording = parse_recording(
         (RECORDINGS_DIR / "first_stream" / "raw_events.toml").read_text(), "recordings/r.toml"

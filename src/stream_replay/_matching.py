@@ -17,7 +17,14 @@ from typing import Any
 
 from ._recording import MATCHED_REQUEST_HEADERS, RecordedRequest, Recording
 
-__all__ = ["ANY_BODY", "IncomingRequest", "Mismatch", "describe_request", "request_diff"]
+__all__ = [
+    "ANY_BODY",
+    "IncomingRequest",
+    "Mismatch",
+    "describe_request",
+    "request_diff",
+    "same_json",
+]
 
 # Matched even when a recording does not name them: absent on both sides, or equal.
 ALWAYS_MATCHED_HEADERS = ("anthropic-beta",)
@@ -47,6 +54,23 @@ def header_value(name: str, value: str | None) -> str | None:
     return value.strip()
 
 
+def same_json(a: Any, b: Any) -> bool:
+    """Equal as JSON values: Python's == takes `1` for `true` and `1.0` for `1`, JSON does not
+    (nor does the API's validation). No recursion: any depth is safe."""
+    if a != b:
+        return False
+    pairs = [(a, b)]  # equal, so dicts have the same keys and lists the same length
+    while pairs:
+        x, y = pairs.pop()
+        if type(x) is not type(y):
+            return False
+        if isinstance(x, dict):
+            pairs += [(value, y[key]) for key, value in x.items()]
+        elif isinstance(x, list):
+            pairs += zip(x, y, strict=True)
+    return True
+
+
 @dataclass(frozen=True)
 class IncomingRequest:
     method: str
@@ -59,7 +83,8 @@ class IncomingRequest:
         `anthropic-beta` absent on both sides or equal even when the recording does not name
         it, since a beta changes what the API does. (Every request carries an
         `anthropic-version`: a recording that does not name one answers any.) A recording built
-        without a request (`ANY_BODY`) answers any body."""
+        without a request (`ANY_BODY`) answers any body. Bodies are compared as JSON, where
+        `1` is neither `true` nor `1.0` (see `same_json`)."""
         return (
             self.method == recorded.method
             and self.path == recorded.path
@@ -69,7 +94,7 @@ class IncomingRequest:
                 for name in MATCHED_REQUEST_HEADERS
                 if name in recorded.headers or name in ALWAYS_MATCHED_HEADERS
             )
-            and (recorded.body is ANY_BODY or self.body == recorded.body)
+            and (recorded.body is ANY_BODY or same_json(self.body, recorded.body))
         )
 
 
