@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime as dt
+import json
 import os
 import time
 from pathlib import Path
@@ -22,6 +23,8 @@ from stream_replay import (
     parse_recording,
     split_events,
 )
+from stream_replay._recording import find_secret
+from stream_replay._secrets import SecretFinder
 
 from .project import DOCS_DIR, RECORDINGS_DIR, SHARED_STREAMS
 
@@ -445,3 +448,53 @@ def test_an_offset_beyond_a_day_is_refused(value: str) -> None:
     error = refusal(broken)
     assert "at most 86400" in error.reason
     assert error.line == line_of(broken, f"at = {value}")
+
+
+def with_blocks(*blocks: str, kind: str = "text_delta", field: str = "text") -> str:
+    """The sample with one delta per block, block i carrying `blocks[i]`."""
+    text = SAMPLE.read_text()
+    delta = (
+        "[[events]]\nat = 0.4\nsse = '''\nevent: content_block_delta\n"
+        'data: {{"type":"content_block_delta","index":{},'
+        '"delta":{{"type":"{}","{}":{}}}}}\n\n'
+        "'''\n\n"
+    )
+    events = "".join(
+        delta.format(index, kind, field, json.dumps(piece)) for index, piece in enumerate(blocks)
+    )
+    return text[: text.index("[[events]]")] + events
+
+
+def test_a_key_split_across_two_content_blocks_is_refused() -> None:
+    text = with_blocks("Here it is: sk-ant-", FAKE_KEY.removeprefix("sk-ant-"))
+    assert "API key (split across deltas)" in refusal(text).reason
+
+
+def test_a_key_json_escaped_inside_a_tools_partial_json_is_refused() -> None:
+    # input_json_delta carries JSON text: a key may be escaped in it (\u002d for "-"), and
+    # the pieces are JSON only once joined.
+    escaped = json.dumps({"token": FAKE_KEY}).replace("-", "\\u002d")
+    assert "sk-ant" not in escaped
+    pieces = (escaped[:9], escaped[9:24], escaped[24:])
+    text = with_blocks(*pieces, kind="input_json_delta", field="partial_json")
+    text = text.replace('"index":1', '"index":0').replace('"index":2', '"index":0')
+    assert "API key" in refusal(text).reason
+
+
+def test_a_key_split_across_two_text_blocks_of_the_request_is_refused() -> None:
+    recording = load_recording(SAMPLE)
+    content = [
+        {"type": "text", "text": "My key is sk-ant-"},
+        {"type": "text", "text": FAKE_KEY.removeprefix("sk-ant-")},
+    ]
+    body = {**recording.request.body, "messages": [{"role": "user", "content": content}]}
+    request = dataclasses.replace(recording.request, body=body)
+    text = dump_recording(dataclasses.replace(recording, request=request))
+    assert "API key" in refusal(text).reason
+    # A known key (the one the recorder forwarded) is found split anywhere.
+    known = "gw-" + "k3y" * 8
+    content = [{"type": "text", "text": "a " + known[:5]}, {"type": "text", "text": known[5:]}]
+    body = {**recording.request.body, "messages": [{"role": "user", "content": content}]}
+    split = dataclasses.replace(recording, request=dataclasses.replace(request, body=body))
+    assert find_secret(split, SecretFinder([known])) is not None
+    assert find_secret(split, SecretFinder()) is None

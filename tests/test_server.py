@@ -166,6 +166,29 @@ def test_json_values_match_only_as_the_same_json(change: dict[str, Any], shown: 
     assert shown in response.json()["error"]["message"]
 
 
+def test_a_mismatch_never_repeats_a_key(capfd: pytest.CaptureFixture[str]) -> None:
+    # The message goes to stderr, to the 400's body and to pytest's report.
+    key = "sk-ant-api03-" + "S3c" * 10
+    own = "tok-own-credential-1234"  # the request's own key, whatever its shape
+    asking = {**BODY, "messages": [{"role": "user", "content": f"my key is {key}"}]}
+    echoing = {**BODY, "metadata": {"user_id": own}}
+    with ReplayServer([stream_of((0, "message_stop"))], speed=0) as server:
+        answers = [
+            post(server, body=asking),
+            post(server, body=echoing, headers={**HEADERS, "x-api-key": own}),
+            httpx.post(f"{server.url}/v1/messages?key={key}", json=BODY, headers=HEADERS),
+        ]
+    printed = capfd.readouterr().err
+    for answer in answers:
+        assert answer.status_code in (400, 404)
+        assert key[7:] not in answer.text
+        assert own not in answer.text
+    assert "not shown" in answers[0].json()["error"]["message"]
+    assert "not shown" in answers[1].json()["error"]["message"]
+    assert key[7:] not in printed
+    assert own not in printed
+
+
 def test_a_recorded_header_must_match() -> None:
     recording = parse_recording(
         (RECORDINGS_DIR / "first_stream" / "raw_events.toml").read_text(), "recordings/r.toml"

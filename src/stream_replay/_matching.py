@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._recording import MATCHED_REQUEST_HEADERS, RecordedRequest, Recording
+from ._secrets import SecretFinder, credentials_in, redact_lines
 
 __all__ = [
     "ANY_BODY",
@@ -107,12 +108,24 @@ class Mismatch:
     diff: str
 
     def message(self) -> str:
+        """What to say, without any line that holds a key (anything shaped like one, or a
+        credential the request carried), however it was written."""
+        finder = _finder(self.request)
         if self.closest is None:
-            return f"No recording is loaded for {self.request.method} {self.request.path}."
-        return (
+            path = self.request.path
+            if finder.search(path) is not None:
+                path = "(a path that holds what looks like an API key, not shown)"
+            return f"No recording is loaded for {self.request.method} {path}."
+        return redact_lines(
             f"No recording matches this request. The closest is {self.closest.name}; "
-            f"the difference (- recorded, + received):\n{self.diff}"
+            f"the difference (- recorded, + received):\n{self.diff}",
+            finder,
         )
+
+
+def _finder(request: IncomingRequest) -> SecretFinder:
+    """Looks for anything shaped like a key, and for the credentials `request` carried."""
+    return SecretFinder(credentials_in(request.headers.items()))
 
 
 def describe_request(method: str, path: str, headers: Mapping[str, str], body: Any) -> list[str]:
@@ -163,7 +176,7 @@ def request_diff(recording: Recording, request: IncomingRequest) -> str:
     shown = [_shorten(line) for line in diff[:MAX_DIFF_LINES]]
     if len(diff) > MAX_DIFF_LINES:
         shown.append(f"... ({len(diff) - MAX_DIFF_LINES} more lines of difference)")
-    return "\n".join(shown)
+    return redact_lines("\n".join(shown), _finder(request))
 
 
 def _renumber(hunk: str, skipped: int) -> str:

@@ -51,7 +51,7 @@ from ._recording import (
     parse_recording,
     sse_events,
 )
-from ._secrets import SecretFinder, without_credentials
+from ._secrets import SecretFinder, credentials_in, credentials_in_query, without_credentials
 from ._server import MAX_REQUEST_BYTES, TOO_LARGE_MESSAGE, api_error
 from ._snippets import find_project_root, snippet_command, snippet_key
 from ._sse import EventSplitter
@@ -135,9 +135,10 @@ class RecordingProxy(ThreadedServer):
             for name, value in request.headers.items()
             if name.lower() not in SKIPPED_REQUEST_HEADERS
         ]
-        for name in ("x-api-key", "authorization"):
-            value = request.headers.get(name, "")
-            self.keys |= {value, value.removeprefix("Bearer ").strip()} - {""}
+        # Every credential forwarded (x-api-key, a bearer token in any case, x-goog-api-key,
+        # ...), to refuse a recording that echoes one back; and any query value.
+        self.keys |= credentials_in(request.headers.items())
+        self.keys |= credentials_in_query(str(request.url))
         outgoing = self._client.build_request(
             request.method,
             self._base + path,
@@ -208,17 +209,18 @@ class RecordingProxy(ThreadedServer):
 
 def to_recording(exchange: Exchange, upstream: str, today: dt.date, name: Path) -> Recording:
     # The whole body at once: only its first event may start with a byte-order mark.
-    checked = sse_events(b"".join(raw for _, raw in exchange.events), name)
+    body = b"".join(raw for _, raw in exchange.events)
+    checked = sse_events(body, name) if body else ()  # none: an HTTP error's body
     # sse_events checks each event and parses its data; the offset is the one observed.
     events = tuple(
         dataclasses.replace(event, at=at)
         for event, (at, _) in zip(checked, exchange.events, strict=True)
     )
-    body = exchange.request.body
+    request_body = exchange.request.body
     model = next(
         (e.data.get("message", {}).get("model") for e in events if e.name == "message_start"),
         None,
-    ) or (body.get("model") if isinstance(body, dict) else None)
+    ) or (request_body.get("model") if isinstance(request_body, dict) else None)
     live = upstream == DEFAULT_UPSTREAM
     note = None
     if exchange.cut:

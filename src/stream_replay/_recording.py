@@ -19,13 +19,13 @@ import json
 import math
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 from ._errors import RecordingError
-from ._secrets import KEY_PATTERN, SecretFinder, strings_in
+from ._secrets import KEY_PATTERN, SecretFinder, json_unescaped, strings_in
 from ._sse import BOM, parse_event, split_events
 
 __all__ = [
@@ -191,13 +191,15 @@ def _parse(text: str, path: Path) -> Recording:
 
 
 def find_secret(recording: Recording, finder: SecretFinder) -> tuple[int | None, str] | None:
-    """A key in the decoded request body, an event's decoded data, or a block's joined deltas.
+    """A key in the decoded request body, an event's decoded data, or deltas joined.
 
     The file's text is searched as it is written; this searches what it means: strings with
-    their JSON escapes decoded, and each content block's deltas joined end to end, so a key
-    split across two deltas is found. Returns the line to report and how the key was written.
-    Everything goes into one text (one search, linear in the recording's size); a newline
-    separates pieces that must not join, as no key or encoding of one holds a newline.
+    their JSON escapes decoded; the request's text joined end to end (a key split across two
+    text blocks); each content block's deltas joined, and every block's joined after the one
+    before (a key split across two deltas, or two blocks); and a tool's `partial_json`, JSON
+    text whose own escapes are decoded once joined. Returns the line to report and how the key
+    was written. Everything goes into one text (one search, linear in the recording's size); a
+    newline separates pieces that must not join, as no key or encoding of one holds a newline.
     """
     pieces: list[str] = []
     starts: list[int] = []  # where each piece starts in the joined text
@@ -214,8 +216,11 @@ def find_secret(recording: Recording, finder: SecretFinder) -> tuple[int | None,
         pieces.append(text)
         size += len(text)
 
-    for text in strings_in(recording.request.body):
+    body = recording.request.body
+    for text in strings_in(body):
         add(text, None)
+    for number, text in enumerate(_texts_in_order(body)):  # as a reader reads the prompt
+        add(text, None, join=number > 0)
     deltas: dict[object, list[tuple[str, int | None]]] = {}  # block index -> its deltas
     for event in recording.response.events:
         line = event.line or None
@@ -233,12 +238,36 @@ def find_secret(recording: Recording, finder: SecretFinder) -> tuple[int | None,
     for block in deltas.values():
         for number, (text, line) in enumerate(block):
             add(text, line, join=number > 0)
+        escaped = "".join(text for text, _ in block)
+        if "\\" in escaped:  # partial_json: JSON text, its escapes decoded once whole
+            add(json_unescaped(escaped), block[0][1])
+    for number, (text, line) in enumerate(d for block in deltas.values() for d in block):
+        add(text, line, join=number > 0)  # every block after the one before
     found = finder.search("".join(pieces))
     if found is None:
         return None
     line = lines[max(bisect.bisect_right(starts, found.offset) - 1, 0)]
     split = " (split across deltas)" if found.offset >= joined_from else ""
     return line, found.what + split
+
+
+# The request fields that hold what the prompt says, joined in order when searching for a key.
+_TEXT_FIELDS = frozenset({"text", "content", "system"})
+
+
+def _texts_in_order(value: object) -> Iterator[str]:
+    """The strings of a request's text fields (`text`, a string `content` or `system`), in
+    the order they are read. No recursion: any depth is safe."""
+    stack: list[object] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, inner in item.items():
+                if key in _TEXT_FIELDS and isinstance(inner, str):
+                    yield inner
+            stack.extend(reversed([v for v in item.values() if isinstance(v, dict | list)]))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
 
 
 def _provenance(table: dict[str, Any], locate: _Locator, fail: _Fail) -> Provenance:
