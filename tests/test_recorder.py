@@ -288,6 +288,29 @@ def test_the_proxy_knows_every_credential_it_forwards(upstream: ReplayServer) ->
         assert finder.search(f"Invalid credential: {echoed}") is not None, echoed
 
 
+def test_the_upstreams_query_is_forwarded_and_never_written() -> None:
+    # A gateway authenticated by a query parameter: `--upstream 'https://gw/?key=...'`.
+    original = ORIGINALS["text_stream"]
+    secret = "gw-query-secret-123"
+    gated = dataclasses.replace(
+        original,
+        request=dataclasses.replace(original.request, path=f"/v1/messages?key={secret}"),
+    )
+    headers = {"x-api-key": FAKE_KEY, **original.request.headers}
+    with (
+        ReplayServer([gated], speed=0) as gateway,
+        RecordingProxy(f"{gateway.url}/?key={secret}") as proxy,
+    ):
+        response = httpx.post(
+            f"{proxy.url}/v1/messages", json=original.request.body, headers=headers
+        )
+    assert response.status_code == 200, response.text
+    assert gateway.served == [gated]
+    [exchange] = proxy.exchanges
+    assert exchange.request.path == "/v1/messages"  # what the snippet sent, nothing more
+    assert secret in proxy.keys  # refused if a response echoes it
+
+
 def test_credentials_in_the_upstream_url_are_not_written(
     project: Path, upstream: ReplayServer, capfd: pytest.CaptureFixture[str]
 ) -> None:

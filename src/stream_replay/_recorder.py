@@ -97,9 +97,11 @@ class RecordingProxy(ThreadedServer):
     def __init__(self, upstream: str, *, max_events: int = MAX_EVENTS) -> None:
         self.upstream = upstream.rstrip("/")
         # Credentials in the URL (user:password@) go as basic auth where the client sends
-        # none of its own; the URL the proxy forwards to, prints and records has none.
+        # none of its own, and its query (a gateway's ?key=...) with every request; the URL
+        # the proxy prints and records has neither.
         parts = urlsplit(self.upstream)
         self._base = without_credentials(self.upstream).rstrip("/")
+        self._query = parts.query
         self._basic_auth = (
             httpx.BasicAuth(unquote(parts.username or ""), unquote(parts.password or ""))
             if parts.username or parts.password
@@ -107,7 +109,8 @@ class RecordingProxy(ThreadedServer):
         )
         self.max_events = max_events
         self.exchanges: list[Exchange] = []  # only the server's event loop appends
-        self.keys: set[str] = set()  # the credentials forwarded: searched for, never written
+        # the credentials forwarded: searched for, never written
+        self.keys: set[str] = credentials_in_query(self.upstream)
         self._client: httpx.AsyncClient
         routes = [Route("/{path:path}", self._handle, methods=METHODS)]
         app = Starlette(routes=routes, lifespan=self._lifespan)
@@ -139,9 +142,12 @@ class RecordingProxy(ThreadedServer):
         # ...), to refuse a recording that echoes one back; and any query value.
         self.keys |= credentials_in(request.headers.items())
         self.keys |= credentials_in_query(str(request.url))
+        target = self._base + path
+        if self._query:
+            target += ("&" if request.url.query else "?") + self._query
         outgoing = self._client.build_request(
             request.method,
-            self._base + path,
+            target,
             headers=[*headers, ("accept-encoding", "identity")],
             content=raw,
         )
