@@ -27,6 +27,7 @@ from stream_replay import (
     split_events,
 )
 from stream_replay._faults import plan_response
+from stream_replay._server import MAX_REQUEST_BYTES
 from stream_replay._sse import EventSplitter
 
 from .project import RECORDINGS_DIR
@@ -505,6 +506,25 @@ def test_a_body_over_the_apis_limit_gets_its_413_unread() -> None:
     assert streamed.status_code == 413
     assert streamed.json()["error"]["type"] == "request_too_large"
     assert after.status_code == 200
+
+
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+def test_a_client_still_sending_a_body_over_the_limit_reads_its_413(framing: str) -> None:
+    # Closed with the body still arriving, the connection was reset (TCP RST): the client's
+    # send failed, and what it had not read of the 413 was lost.
+    size = MAX_REQUEST_BYTES + 1024 * 1024
+    head = b"POST /v1/messages HTTP/1.1\r\nhost: x\r\nx-api-key: k\r\n"
+    head += b"anthropic-version: 2026-10-21\r\n"
+    if framing == "chunked":
+        piece = b" " * (1024 * 1024)
+        chunk = b"%x\r\n%s\r\n" % (len(piece), piece)
+        request = head + b"transfer-encoding: chunked\r\n\r\n" + chunk * 33 + b"0\r\n\r\n"
+    else:
+        request = head + b"content-length: %d\r\n\r\n" % size + b" " * size
+    with ReplayServer([stream_of((0, "message_stop"))], speed=0) as server:
+        received = raw_exchange(server, request)  # sends it all, then reads
+    assert received.startswith(b"HTTP/1.1 413 ")
+    assert b'"request_too_large"' in received
 
 
 def test_deeply_nested_json_is_an_api_error_not_a_crash() -> None:

@@ -24,6 +24,7 @@ from typing import Any, Self
 import anyio
 import uvicorn
 from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "BodyTooLarge",
     "ClientGone",
     "ConnectionCut",
+    "LingeringResponse",
     "PortInUse",
     "ThreadedServer",
     "parse_body",
@@ -74,6 +76,33 @@ class ClientGone(Exception):
 
 class ConnectionCut(Exception):
     """Raised inside a response body to drop the connection, as a network failure would."""
+
+
+class LingeringResponse(Response):
+    """An answer to a request whose body was left unread (too large): sent whole at once, then
+    the connection is held while the rest of the body arrives and is dropped, then closed.
+
+    Closing while the client still sends resets the connection (TCP RST): its send fails, and
+    what it had not yet read of the answer is lost. The rest is read for at most `linger`
+    seconds, and no longer than `idle` seconds without a byte.
+    """
+
+    def __init__(self, response: Response, *, linger: float, idle: float = 1.0) -> None:
+        super().__init__(bytes(response.body), response.status_code, dict(response.headers))
+        self.headers["connection"] = "close"
+        self._linger, self._idle = linger, idle
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        start = {"type": "http.response.start", "status": self.status_code}
+        await send({**start, "headers": self.raw_headers})
+        await send({"type": "http.response.body", "body": self.body, "more_body": True})
+        deadline = asyncio.get_running_loop().time() + self._linger
+        with contextlib.suppress(TimeoutError):
+            while (left := deadline - asyncio.get_running_loop().time()) > 0:
+                message = await asyncio.wait_for(receive(), min(self._idle, left))
+                if message["type"] == "http.disconnect" or not message.get("more_body"):
+                    break
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
 async def read_body(request: Request, *, limit: int, timeout: float) -> bytes:

@@ -34,6 +34,7 @@ from ._http import (
     BodyTooLarge,
     ClientGone,
     ConnectionCut,
+    LingeringResponse,
     ThreadedServer,
     parse_body,
     read_body,
@@ -128,7 +129,8 @@ class RecordingProxy(ThreadedServer):
         try:
             raw = await read_body(request, limit=MAX_REQUEST_BYTES, timeout=BODY_TIMEOUT)
         except BodyTooLarge:  # the API would refuse it the same way, unread
-            return api_error(413, "request_too_large", TOO_LARGE_MESSAGE, "req_proxy")
+            error = api_error(413, "request_too_large", TOO_LARGE_MESSAGE, "req_proxy")
+            return LingeringResponse(error, linger=BODY_TIMEOUT)
         except (BodyTimeout, ClientGone):
             message = "The request body did not arrive."
             return api_error(408, "invalid_request_error", message, "req_proxy")

@@ -31,6 +31,7 @@ from ._http import (
     BodyTooLarge,
     ClientGone,
     ConnectionCut,
+    LingeringResponse,
     ThreadedServer,
     parse_body,
     read_body,
@@ -142,7 +143,7 @@ class ReplayServer(ThreadedServer):
                 headers[name] = ",".join(values)
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:  # refused before the API
-            return api_error(413, "request_too_large", TOO_LARGE_MESSAGE, request_id, close=True)
+            return self._too_large(request_id)
         # The same checks, in the same order and words, as the real API. A key may come as
         # x-api-key (curl, the docs) or as a bearer token (the Python SDK 2.x sends that).
         if not headers.get("x-api-key") and not headers.get("authorization", "").startswith(
@@ -158,7 +159,7 @@ class ReplayServer(ThreadedServer):
         try:
             raw = await read_body(request, limit=MAX_REQUEST_BYTES, timeout=self._body_timeout)
         except BodyTooLarge:
-            return api_error(413, "request_too_large", TOO_LARGE_MESSAGE, request_id, close=True)
+            return self._too_large(request_id)
         except BodyTimeout:
             message = f"The request body did not arrive within {self._body_timeout:g} s."
             print(f"replay server: {message}", file=sys.stderr, flush=True)
@@ -189,6 +190,11 @@ class ReplayServer(ThreadedServer):
         if plan.http_error is not None:
             return _http_error(plan.http_error, request_id)
         return self._respond(recording.response, plan, started, request_id)
+
+    def _too_large(self, request_id: str) -> Response:
+        """The API's 413, the rest of the body read and dropped so the client can read it."""
+        error = api_error(413, "request_too_large", TOO_LARGE_MESSAGE, request_id)
+        return LingeringResponse(error, linger=self._body_timeout)
 
     def _mismatch(self, incoming: IncomingRequest, request_id: str) -> Response:
         same_route = [
