@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import json
 import socket
@@ -595,6 +596,24 @@ def test_a_body_that_stops_coming_gets_a_408() -> None:
         received = raw_exchange(server, head + b'{"model": ')
     assert received.startswith(b"HTTP/1.1 408 ")
     assert b'"invalid_request_error"' in received
+
+
+def test_a_body_that_drips_in_slower_than_the_timeout_allows_gets_a_408() -> None:
+    # Every byte in time, the whole never: the timeout bounds the whole body, not a pause.
+    head = b"POST /v1/messages HTTP/1.1\r\nhost: x\r\nx-api-key: k\r\n"
+    head += b"anthropic-version: 2026-10-21\r\ncontent-length: 100\r\n\r\n"
+    received = b""
+    with ReplayServer([SAMPLE], speed=0, body_timeout=1.0) as server:
+        host, port = server.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=0.25) as sock:
+            sock.sendall(head)
+            for _ in range(40):  # one byte every 0.25 s: 10 s for the whole 40 bytes
+                with contextlib.suppress(TimeoutError, ConnectionError):
+                    sock.sendall(b" ")
+                    received += sock.recv(65536)
+                if received:
+                    break
+    assert received.startswith(b"HTTP/1.1 408 ")
 
 
 def test_a_client_gone_mid_upload_is_one_line_not_a_traceback(

@@ -2,8 +2,8 @@
 
 Both listen on 127.0.0.1 with timeouts, so no client can hold a connection forever: request
 headers must arrive within `header_timeout` seconds of connecting (or of the previous
-response), the body may pause at most `body_timeout` seconds between chunks, and an idle
-kept-alive connection is closed after 5 seconds (uvicorn's default). A client that goes away
+response), the whole body within `body_timeout` seconds of them, and an idle kept-alive
+connection is closed after 5 seconds (uvicorn's default). A client that goes away
 is logged in one line, not with a traceback.
 """
 
@@ -106,14 +106,17 @@ class LingeringResponse(Response):
 
 
 async def read_body(request: Request, *, limit: int, timeout: float) -> bytes:
-    """The whole request body, refused past `limit` bytes without reading the rest."""
+    """The whole request body, refused past `limit` bytes without reading the rest, and past
+    `timeout` seconds: a body that drips in a byte at a time is as late as one that stops."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise BodyTooLarge
     body = bytearray()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
     while True:
         try:
-            message = await asyncio.wait_for(request.receive(), timeout)
+            message = await asyncio.wait_for(request.receive(), max(deadline - loop.time(), 0))
         except TimeoutError:
             raise BodyTimeout from None
         if message["type"] == "http.disconnect":
