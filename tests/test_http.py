@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import socket
 import time
+import weakref
 from collections.abc import Callable
 
 import pytest
@@ -38,3 +40,25 @@ def test_accepted_connections_send_small_writes_at_once(
         with socket.create_connection((host, int(port)), timeout=5):
             [accepted] = accepted_sockets(server)
             assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+
+
+def test_a_closed_connection_leaves_nothing_behind() -> None:
+    # The timer that closes a connection whose request headers do not come held the
+    # connection (its protocol, buffers and all) for header_timeout seconds after it closed:
+    # 10 s of every connection, under many short ones.
+    with ReplayServer([], speed=0, header_timeout=30) as server:
+        host, port = server.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=5) as client:
+            client.sendall(b"GET /v1/models HTTP/1.1\r\nhost: x\r\n\r\n")
+            assert client.recv(65536).startswith(b"HTTP/1.1 401")  # no key: answered
+            [connection] = list(server._server.server_state.connections)
+            gone = weakref.ref(connection)
+            del connection
+        state = server._server.server_state
+        deadline = time.monotonic() + 5
+        while state.connections and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not state.connections
+        time.sleep(0.05)  # the server's loop runs its callbacks for the close
+        gc.collect()
+        assert gone() is None, "the closed connection is still held"

@@ -136,6 +136,7 @@ class _HeaderTimeoutProtocol(H11Protocol):
     """
 
     header_timeout = HEADER_TIMEOUT
+    _header_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -146,14 +147,26 @@ class _HeaderTimeoutProtocol(H11Protocol):
         if not self.transport.is_closing():
             self._await_headers()
 
+    def connection_lost(self, exc: Exception | None) -> None:
+        # The timer would hold the connection, and all it holds, until it fired.
+        self._cancel_header_timer()
+        super().connection_lost(exc)
+
     def _await_headers(self) -> None:
+        self._cancel_header_timer()
         waiting_after = self.cycle  # a new request replaces it
 
         def expire() -> None:
+            self._header_timer = None
             if self.cycle is waiting_after and not self.transport.is_closing():
                 self.transport.close()
 
-        self.loop.call_later(self.header_timeout, expire)
+        self._header_timer = self.loop.call_later(self.header_timeout, expire)
+
+    def _cancel_header_timer(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
 
 
 class _OneLineLogs(logging.Filter):
