@@ -188,6 +188,35 @@ class _OneLineLogs(logging.Filter):
 logging.getLogger("uvicorn.error").addFilter(_OneLineLogs())
 
 
+class _OutOfResources:
+    """asyncio's report of an accept() that failed for want of file descriptors (or memory),
+    in one line, once a minute at most; other reports go to asyncio's own handler.
+
+    asyncio reports each failed accept() with a traceback, up to a hundred a second while
+    connections wait: tens of thousands of lines in a minute, and the cause hard to find. Each
+    also schedules a retry, which fails (with a traceback again) once the listener has closed.
+    """
+
+    interval = 60.0
+    _said_at: float | None = None
+
+    def __call__(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        retry = getattr(getattr(context.get("handle"), "_callback", None), "__name__", "")
+        if retry == "_start_serving" and isinstance(context.get("exception"), ValueError):
+            return  # a retry after the listener closed (its descriptor is -1): nothing to say
+        if context.get("message") != "socket.accept() out of system resource":
+            loop.default_exception_handler(context)
+            return
+        now = time.monotonic()
+        if self._said_at is None or now - self._said_at >= self.interval:
+            self._said_at = now
+            logging.getLogger("uvicorn.error").error(
+                "no new connection can be accepted: %s; asyncio tries again every second "
+                "(said once a minute)",
+                context.get("exception"),
+            )
+
+
 class PortInUse(OSError):
     """The port asked for is taken."""
 
@@ -214,6 +243,7 @@ class _PromptServer(uvicorn.Server):
         async with anyio.create_task_group():
             pass
         await asyncio.to_thread(int)
+        asyncio.get_running_loop().set_exception_handler(_OutOfResources())
         await super().startup(sockets)
 
     async def main_loop(self) -> None:
