@@ -575,6 +575,27 @@ def test_async_and_the_error_caught(replay):
     )
 
 
+def test_a_client_made_by_another_fixture_reads_the_replay_environment(
+    project: pytest.Pytester, stand_in: ReplayServer
+) -> None:
+    # The fixture is set up before the test's own fixtures, whatever order the test names them.
+    result = run(
+        project,
+        """
+@pytest.fixture
+def client():
+    return anthropic.Anthropic(max_retries=0)
+
+@pytest.mark.replay("recordings/summarise.toml")
+def test_it(client, replay):
+    with client.messages.stream(**ARGS) as stream:
+        assert "".join(stream.text_stream).endswith("two years.")
+""",
+    )
+    result.assert_outcomes(passed=1)
+    assert stand_in.served == []
+
+
 def test_recordings_loaded_but_no_request_sent_fail_the_test(project: pytest.Pytester) -> None:
     result = run(
         project,

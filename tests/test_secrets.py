@@ -6,7 +6,17 @@ from __future__ import annotations
 
 import base64
 
-from stream_replay._secrets import SecretFinder, credentials_in, redact_lines
+from stream_replay._secrets import (
+    CREDENTIAL_HEADER,
+    KEY_PATTERN,
+    PERCENT_ROUNDS,
+    SHORTEST_KNOWN_KEY,
+    SecretFinder,
+    credentials_in,
+    redact_lines,
+)
+
+from .project import DOCS_DIR
 
 KEY = "sk-ant-api03-" + "Qx9" * 10
 
@@ -62,3 +72,14 @@ def test_a_line_that_holds_a_key_is_not_shown() -> None:
         assert line.endswith("(a line that holds what looks like an API key, not shown)")
     assert "tok_lower" not in shown
     assert KEY[7:] not in shown
+
+
+def test_the_recording_page_describes_the_search_as_it_is() -> None:
+    page = " ".join((DOCS_DIR / "recording.md").read_text().split())
+    assert KEY_PATTERN.pattern == "sk-ant-[A-Za-z0-9_-]{8,}"
+    assert "(`sk-ant-` and at least 8 more characters)" in page
+    assert f"A value shorter than {SHORTEST_KNOWN_KEY} characters is not searched for" in page
+    assert f"percent-encoding undone up to {PERCENT_ROUNDS} times" in page
+    said = "header whose name says key, token, secret, auth, password, credential, signature or"
+    assert said in page
+    assert CREDENTIAL_HEADER.pattern == "key|token|secret|auth|password|credential|signature|cookie"

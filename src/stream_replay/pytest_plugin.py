@@ -278,13 +278,14 @@ def replay(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> I
 
 
 @pytest.fixture(autouse=True)
-def _replay_autouse(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+def _replay_autouse(request: pytest.FixtureRequest) -> None:
     # The marker alone applies the fixture, as vcrpy's does; and the fixture is set up before
-    # the test's other fixtures, so that a client they make reads its environment.
+    # the test's other fixtures (autouse ones come first), so that a client they make reads
+    # its environment.
     if request.node.get_closest_marker("replay") or "replay" in request.fixturenames:
         request.getfixturevalue("replay")
     elif request.config.getini("replay_block_network"):
-        block_network(monkeypatch)
+        block_network(request.getfixturevalue("monkeypatch"))
 
 
 @dataclass(frozen=True)
