@@ -33,6 +33,7 @@ from stream_replay._sse import EventSplitter
 
 from .project import RECORDINGS_DIR
 from .test_recording import real_streams
+from .test_relay import wait_for
 
 HEADERS = {"x-api-key": "test", "anthropic-version": "2026-10-21"}
 BODY = {"model": "claude-sonnet-5-5", "max_tokens": 16, "stream": True, "messages": []}
@@ -296,14 +297,6 @@ def test_a_client_that_goes_away_is_counted() -> None:
     assert finished == recording.sse_body
 
 
-def wait_until(condition: Any, seconds: float = 5.0) -> bool:
-    """Poll until `condition` holds; the deadline only bounds a failing test."""
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    return bool(condition())
-
-
 def test_a_client_that_leaves_before_the_recorded_headers_is_counted_at_once() -> None:
     late = stream_of((3.0, "message_start"), (3.0, "message_stop"))
     late = dataclasses.replace(late, response=dataclasses.replace(late.response, at=3.0))
@@ -311,9 +304,9 @@ def test_a_client_that_leaves_before_the_recorded_headers_is_counted_at_once() -
         with pytest.raises(httpx.ReadTimeout):  # the client gives up waiting for the headers
             httpx.post(f"{server.url}/v1/messages", json=BODY, headers=HEADERS, timeout=0.3)
         left = time.monotonic()
-        assert wait_until(lambda: server.abandoned == 1)
+        assert wait_for(lambda: server.abandoned == 1)
         # Its task ended with the client, not when the headers were due 3 s on.
-        assert wait_until(lambda: not server._server.server_state.tasks)
+        assert wait_for(lambda: not server._server.server_state.tasks)
         assert time.monotonic() - left < 2.0
 
 
@@ -339,7 +332,7 @@ def test_a_client_that_leaves_while_the_server_waits_to_write_is_counted() -> No
             client.sendall(head.encode() + payload)
             assert client.recv(1024).startswith(b"HTTP/1.1 200")
             time.sleep(0.5)  # reading nothing more: the server's writes pause
-        assert wait_until(lambda: server.abandoned == 1)
+        assert wait_for(lambda: server.abandoned == 1)
 
 
 # --------------------------------------------------------------------------- fairness
