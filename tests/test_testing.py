@@ -162,7 +162,8 @@ def test_the_faults_the_page_names_are_faults() -> None:
 
 def test_the_marker_and_fixture_arguments_on_the_page_exist() -> None:
     text = page()
-    for name in ("served", "unused", "mismatches", "abandoned", "wait_for_abandoned", "add"):
+    names = ("served", "unused", "mismatches", "refused", "abandoned", "wait_for_abandoned", "add")
+    for name in names:
         assert f"`replay.{name}" in text
         assert hasattr(pytest_plugin.Replay, name)
     for option in ("replay_recordings", "replay_block_network", "block_network=False"):
