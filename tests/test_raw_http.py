@@ -31,9 +31,11 @@ from stream_replay import (
     RecordedRequest,
     Recording,
     ReplayServer,
+    build_recording,
     load_recording,
     load_recordings_for,
     recording_from_sse,
+    text_events,
 )
 from stream_replay._platforms import streams_api_events
 
@@ -311,7 +313,8 @@ BOM_RECORDINGS = load_recordings_for(SNIPPETS_DIR / "raw_http" / "byte_order_mar
 def accumulate_from(url: str) -> dict[str, Any]:
     """What accumulate.py's program does with the response, as it does it."""
     with httpx.stream("POST", f"{url}/v1/messages", headers=RAW_HEADERS, json=BODY) as response:
-        result: dict[str, Any] = SNIPPET.accumulate(SNIPPET.sse_events(response.iter_lines()))
+        lines = SNIPPET.sse_lines(response.iter_text())
+        result: dict[str, Any] = SNIPPET.accumulate(SNIPPET.sse_events(lines))
         return result
 
 
@@ -362,8 +365,64 @@ def test_an_unknown_event_is_skipped_by_name_whatever_its_data() -> None:
     # raw-http.md: by name first, not json.loads first: data that is no JSON, under a name
     # accumulate() does not know, is skipped; ping is never parsed either.
     pairs = [(name, json.dumps(data)) for name, data in (START,)]
-    pairs += [("future_event", "<not json>"), ("ping", ""), ("message_stop", "{}")]
+    pairs += [
+        ("future_event", "<not json>"),
+        ("ping", ""),
+        ("message_stop", '{"type":"message_stop"}'),
+    ]
     assert SNIPPET.accumulate(pairs)["id"] == "msg_01"
+
+
+def test_what_the_api_never_sends_is_a_stream_error_not_a_key_error() -> None:
+    # accumulate.py: StreamError for "an `error` event, or events the API does not send in
+    # that order". An error without its message still names its type, for retry code.
+    with pytest.raises(SNIPPET.StreamError, match=r"^overloaded_error: None$"):
+        feed(("error", {"type": "error", "error": {"type": "overloaded_error"}}))
+    with pytest.raises(SNIPPET.StreamError, match=r"^None: None$"):
+        feed(("error", {"type": "error"}))
+    # A name that is not its data's type: a proxy mixed events up.
+    with pytest.raises(SNIPPET.StreamError, match=r"^event message_start carries data of type m"):
+        feed(("message_start", {"type": "message_stop"}))
+    with pytest.raises(SNIPPET.StreamError, match=r"^event message_stop carries data of type None"):
+        feed(START, ("message_stop", {}))
+    # A delta for a block that never started.
+    delta = {"type": "text_delta", "text": "Hi"}
+    with pytest.raises(SNIPPET.StreamError, match=r"^a delta for block 3, never started$"):
+        feed(
+            START,
+            ("content_block_delta", {"type": "content_block_delta", "index": 3, "delta": delta}),
+        )
+
+
+@pytest.mark.parametrize(
+    "character", ["\u2028", "\u2029", "\u0085"], ids=["U+2028", "U+2029", "U+0085"]
+)
+def test_a_line_break_of_unicode_inside_a_json_string_is_only_text(character: str) -> None:
+    # raw-http.md: SSE lines end at CR, LF and CRLF only. These three may come raw inside a
+    # JSON string; sse_lines() keeps them, httpx's iter_lines() splits the data line there
+    # (str.splitlines), and the SDK, which splits bytes, keeps them too.
+    text = f"one{character}two"
+    recording = replayed(build_recording(text_events(text)))
+    assert character.encode() in recording.sse_body  # raw, not escaped as \u2028
+    with ReplayServer([recording] * 3, speed=0) as server:
+        assert accumulate_from(server.url)["content"][0]["text"] == text
+        with (
+            httpx.stream("POST", f"{server.url}/v1/messages", headers=RAW_HEADERS, json=BODY) as r,
+            pytest.raises(json.JSONDecodeError),
+        ):
+            SNIPPET.accumulate(SNIPPET.sse_events(r.iter_lines()))
+        client = anthropic.Anthropic(base_url=server.url, api_key=PLACEHOLDER_KEY, max_retries=0)
+        with client.messages.stream(model=MODEL, max_tokens=1024, messages=MESSAGES) as stream:
+            assert stream.get_final_text() == text
+
+
+def test_sse_lines_end_at_cr_lf_and_crlf_wherever_the_chunks_split() -> None:
+    body = "a\r\nb\rc\r\r\nd\u2028e\n\nf\r"
+    expected = ["a", "b", "c", "", "d\u2028e", "", "f"]
+    assert list(SNIPPET.sse_lines([body])) == expected
+    for cut in range(len(body) + 1):  # a CRLF split between two chunks is one line end
+        assert list(SNIPPET.sse_lines([body[:cut], body[cut:]])) == expected, cut
+    assert list(SNIPPET.sse_lines(iter(body))) == expected  # one character at a time
 
 
 def test_sse_events_parses_as_the_standard_says() -> None:

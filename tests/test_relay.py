@@ -187,6 +187,39 @@ def test_the_browser_client_prints_its_shown_output(
     )
 
 
+@pytest.mark.parametrize("snippet", RELAYS, ids=["fastapi", "sse-starlette"])
+def test_the_relay_makes_its_client_when_it_starts_not_at_import(
+    monkeypatch: pytest.MonkeyPatch, snippet: Path
+) -> None:
+    # relay.md, testing.md: a test imports the app before the environment points at the
+    # replay server; a client made at import would keep the real key and address.
+    app: Any = runpy.run_path(str(snippet), run_name="relay")["app"]  # no key, no URL yet
+    with ReplayServer(RECORDINGS, speed=0) as upstream:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", upstream.url)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", PLACEHOLDER_KEY)
+        with ThreadedServer(app) as relay:
+            body = httpx.get(f"{relay.url}/chat", params={"q": QUESTION}, timeout=30).text
+    assert upstream.served == RECORDINGS
+    assert relayed_events(body)[-1][0] == "done"
+
+
+def test_a_test_can_give_the_fastapi_relay_a_client_of_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # relay.md: the client is a dependency, which a test may override (FastAPI's own way).
+    import anthropic
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", PLACEHOLDER_KEY)  # the app's own, never used
+    relay_app = runpy.run_path(str(RELAY_APP), run_name="relay")
+    with ReplayServer(RECORDINGS, speed=0) as upstream:
+        client = anthropic.AsyncAnthropic(base_url=upstream.url, api_key=PLACEHOLDER_KEY)
+        relay_app["app"].dependency_overrides[relay_app["get_client"]] = lambda: client
+        with ThreadedServer(relay_app["app"]) as relay:
+            body = httpx.get(f"{relay.url}/chat", params={"q": QUESTION}, timeout=30).text
+    assert upstream.served == RECORDINGS
+    assert relayed_events(body)[-1][0] == "done"
+
+
 @pytest.mark.parametrize(
     ("snippet", "cache_control"), [(RELAY_APP, "no-cache"), (RELAY_STARLETTE, "no-store")]
 )

@@ -13,7 +13,15 @@ import anthropic
 import httpx2
 import pytest
 
-from stream_replay import CutAfter, Fault, Recording, ReplayServer, StallBefore, load_recording
+from stream_replay import (
+    CutAfter,
+    Fault,
+    RecordedEvent,
+    Recording,
+    ReplayServer,
+    StallBefore,
+    load_recording,
+)
 
 from .project import DOCS_DIR, PLACEHOLDER_KEY, RECORDINGS_DIR, SNIPPETS_DIR
 
@@ -264,20 +272,39 @@ def test_the_guard_reports_every_clean_early_end(
             assert raised.value.partial == "".join(texts_before(count, WHOLE.response.events))
 
 
+def refusal_of(
+    guarded: Callable[[ReplayServer], dict[str, Any]], events: tuple[RecordedEvent, ...]
+) -> Any:
+    """The IncompleteAnswer that ask() raises on a stream of `events` (the whole one's request)."""
+    recording = dataclasses.replace(
+        WHOLE, response=dataclasses.replace(WHOLE.response, events=events)
+    )
+    with ReplayServer([recording], speed=0) as server:
+        snippet = guarded(server)
+        with pytest.raises(snippet["IncompleteAnswer"]) as raised:
+            snippet["ask"](QUESTION)
+    return raised.value
+
+
 def test_the_guard_wants_a_stop_reason_too(
     guarded: Callable[[ReplayServer], dict[str, Any]],
 ) -> None:
     # A stream that reaches message_stop without any message_delta has no stop reason.
     events = tuple(e for e in WHOLE.response.events if e.name != "message_delta")
-    no_delta = dataclasses.replace(
-        WHOLE, response=dataclasses.replace(WHOLE.response, events=events)
-    )
-    with ReplayServer([no_delta], speed=0) as server:
-        snippet = guarded(server)
-        with pytest.raises(snippet["IncompleteAnswer"]) as raised:
-            snippet["ask"](QUESTION)
-    assert raised.value.reason == "no stop reason"
-    assert raised.value.partial == WHOLE_TEXT
+    refused = refusal_of(guarded, events)
+    assert refused.reason == "no stop reason"
+    assert refused.partial == WHOLE_TEXT
+
+
+def test_the_guard_refuses_a_stream_that_does_not_start_with_message_start(
+    guarded: Callable[[ReplayServer], dict[str, Any]],
+) -> None:
+    # The SDK then builds no message: it hands the events over as they came, message_stop
+    # without a `message`, and text events never come.
+    assert WHOLE.response.events[0].name == "message_start"
+    refused = refusal_of(guarded, WHOLE.response.events[1:])
+    assert refused.reason == "message_stop without message_start"
+    assert refused.partial == ""
 
 
 # --------------------------------------------------------------------------- the page's numbers

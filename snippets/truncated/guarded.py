@@ -22,6 +22,7 @@ class IncompleteAnswer(Exception):
 
 def ask(question: str) -> str:
     text = ""
+    started = False
     message: Message | None = None
     try:
         with client.messages.stream(
@@ -30,9 +31,14 @@ def ask(question: str) -> str:
             messages=[{"role": "user", "content": question}],
         ) as stream:
             for event in stream:
-                if event.type == "text":
+                if event.type == "message_start":
+                    started = True
+                elif event.type == "text":
                     text += event.text
                 elif event.type == "message_stop":  # the last event
+                    if not started:  # the SDK built no message to give
+                        reason = "message_stop without message_start"
+                        raise IncompleteAnswer(reason, text)
                     message = event.message
     except httpx2.TransportError as error:
         # The connection broke or timed out: the SDK lets httpx2's error
