@@ -99,7 +99,8 @@ def parallel_options(extra: list[str]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"serve", "test", "bench", "sdk-matrix", "setup", *REPLAY_COMMANDS}:
+    actions = {"serve", "test", "bench", "sdk-matrix", "setup", *REPLAY_COMMANDS}
+    if not argv or argv[0] not in actions:
         print(__doc__)
         return 2
     ensure_environment()

@@ -156,7 +156,7 @@ def bank_text() -> str:
 
 def test_the_sdk_numbers_on_the_bank_pages_are_the_sdks() -> None:
     text = bank_text()
-    assert anthropic.__version__ == "2.12.0"
+    assert anthropic.__version__ == "2.17.0"
     assert (DEFAULT_TIMEOUT.read, DEFAULT_TIMEOUT.connect) == (600, 5.0)
     assert DEFAULT_TIMEOUT.write == DEFAULT_TIMEOUT.pool == 600
     assert "`httpx2.Timeout(timeout=600, connect=5.0)`" in text

@@ -69,7 +69,7 @@ def run(
 
 @pytest.mark.parametrize(
     ("spec", "failure"),
-    [("error:5@1", "overloaded_error event"), ("cut-mid:6@1", "RemoteProtocolError")],
+    [("error:5@1", "overloaded_error event"), ("cut-mid:6@1", "APIConnectionError")],
 )
 def test_a_stream_broken_after_some_text_resumes_without_repeating_it(
     spec: str, failure: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

@@ -113,7 +113,7 @@ def test_the_pages_estimate_predicts_the_thresholds_the_sdk_keeps() -> None:
     assert sent(threshold)
     assert not sent(threshold + 1)
     assert "ten minutes" in prose()
-    assert "above 21,333 tokens in SDK 2.12.0" in prose()
+    assert "above 21,333 tokens in SDK 2.17.0" in prose()
 
 
 def test_the_lower_limit_is_8192_for_the_ids_the_page_names() -> None:

@@ -25,8 +25,7 @@ print(f"output_tokens: {usage.output_tokens}", end=", ")
 details = usage.output_tokens_details
 print(f"thinking_tokens: {details.thinking_tokens if details else None}")
 # --8<-- [start:check]
-if "text" not in kinds:
-    # get_final_text() would raise RuntimeError: there is no text block.
-    if message.stop_reason == "max_tokens":
-        print("no answer: thinking used up max_tokens; ask again with more")
+# No text block at all: get_final_text() would raise RuntimeError.
+if "text" not in kinds and message.stop_reason == "max_tokens":
+    print("no answer: thinking used up max_tokens; ask again with more")
 # --8<-- [end:check]

@@ -89,7 +89,9 @@ def serving(
 
 
 def with_requests(
-    outcomes: dict[str, str], servers: dict[str, list[ReplayServer]], behaviours: Sequence[Behaviour]
+    outcomes: dict[str, str],
+    servers: dict[str, list[ReplayServer]],
+    behaviours: Sequence[Behaviour],
 ) -> dict[str, str]:
     """Each outcome, plus the requests its servers answered where that is the point; a request
     no recording matched makes the outcome say so, as a check that cannot be trusted."""
