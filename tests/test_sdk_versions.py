@@ -13,10 +13,11 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import anthropic
 import pytest
-import yaml
+import yaml  # type: ignore[import-untyped]  # (mkdocs's own dependency)
 
 from .pages import includes
 from .project import DOCS_DIR, ROOT, SNIPPETS, relative, subprocess_env
@@ -227,8 +228,8 @@ def test_ci_runs_the_other_releases_after_the_tests() -> None:
     assert lines == ["python3 dev.py test", "python3 dev.py sdk-matrix"]
 
 
-def workflow_steps() -> tuple[dict[str, object], list[dict[str, str]]]:
-    workflow = yaml.safe_load(WORKFLOW.read_text())
+def workflow_steps() -> tuple[dict[Any, Any], list[dict[str, str]]]:
+    workflow: dict[Any, Any] = yaml.safe_load(WORKFLOW.read_text())
     [job] = workflow["jobs"].values()
     return workflow, job["steps"]
 
@@ -273,4 +274,3 @@ def test_the_readme_documents_the_command() -> None:
     ):
         assert command in readme
     assert "tests/sdk_matrix/locks/" in readme
-

@@ -100,8 +100,7 @@ def installed(data: dict[str, object], lock: str) -> int:
     print(
         f"anthropic {measured.version} (httpx2 {measured.httpx2}), installed: "
         f"{len(measured.outcomes)} behaviours in {measured.seconds:.1f} s, compared with the "
-        f"stored results of {basis}: "
-        + ("the same" if not lines else f"{len(lines)} changed")
+        f"stored results of {basis}: " + ("the same" if not lines else f"{len(lines)} changed")
     )
     annotate(measured.version, lines)
     return 1 if lines else 0
