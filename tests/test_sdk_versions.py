@@ -132,17 +132,21 @@ HTTPX2_ERROR = re.compile(r"httpx2\.\w*(?:Error|Exception|Closed|ReadTimeout|Poo
 # A release named ("before 2.17.0", "up to 2.16.0", "SDK 2.17.0"), the versions page, or the
 # error given as the cause of the SDK's own.
 VERSIONED = re.compile(r"\b2\.1[67]\.0\b|sdk-versions\.md|\bcause")
-# The interview pages are generated from docs/interview/questions.toml, which the `bank`
-# engineer rewrites; they are checked once that rewrite lands (listed in the issue's note).
-OWN_PAGES = sorted(p for p in DOCS_DIR.glob("*.md"))
+# Every page, the interview's generated ones and its cheat sheet included.
+PAGES = sorted(DOCS_DIR.rglob("*.md"))
 
 
 def passages(text: str) -> list[str]:
-    """Paragraphs (blank-line separated), with each table row a passage of its own."""
+    """Paragraphs (blank-line separated), with each table row a passage of its own, under its
+    table's header row (a column headed "SDK 2.17.0 raises (2.12.0)" versions its cells)."""
     out: list[str] = []
     for paragraph in re.split(r"\n\s*\n", text):
         rows = [line for line in paragraph.splitlines() if line.lstrip().startswith("|")]
-        out.extend(rows if rows else [paragraph])
+        if not rows:
+            out.append(paragraph)
+            continue
+        header, body = rows[0], [r for r in rows[2:] if not re.fullmatch(r"[\s|:-]*", r)]
+        out.extend(f"{header}\n{row}" for row in body)
     return out
 
 
@@ -154,7 +158,7 @@ def unversioned_httpx2_errors(text: str) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("page", OWN_PAGES, ids=lambda p: p.name)
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: relative(p))
 def test_a_page_that_names_an_httpx2_error_says_for_which_sdk_releases(page: Path) -> None:
     found = unversioned_httpx2_errors(page.read_text())
     assert not found, f"{relative(page)}: an httpx2 error with no SDK release: {found}"
@@ -164,9 +168,10 @@ def test_the_httpx2_scan_finds_an_unversioned_mention() -> None:
     advice = "Catch `httpx2.TransportError` around the loop for a cut."
     assert unversioned_httpx2_errors(f"Intro.\n\n{advice}\n") == [advice]
     assert not unversioned_httpx2_errors(f"{advice} Before 2.17.0, that is.\n")
-    assert unversioned_httpx2_errors("| a | `httpx2.ReadTimeout` |\n| b | 2.17.0 |\n") == [
-        "| a | `httpx2.ReadTimeout` |"
-    ]
+    table = "| case | raises |\n|---|---|\n| a | `httpx2.ReadTimeout` |\n| b | 2.17.0 |\n"
+    assert unversioned_httpx2_errors(table) == ["| case | raises | | a | `httpx2.ReadTimeout` |"]
+    versioned = table.replace("| case | raises |", "| case | SDK 2.17.0 raises (2.12.0) |")
+    assert not unversioned_httpx2_errors(versioned)
 
 
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=relative)
