@@ -36,11 +36,11 @@ def params(part: Part) -> dict[str, Any]:
 
 
 def name(cls: type) -> str:
-    """`anthropic.APIConnectionError`, `httpx2.ReadTimeout`, `json.JSONDecodeError`: the class
-    under the name its package exports it by, else its module's."""
-    if cls.__module__ == "builtins":
-        return cls.__name__
+    """`APIConnectionError` (anthropic's), `httpx2.ReadTimeout`, `json.JSONDecodeError`: the
+    class under the name its package exports it by, else its module's."""
     top = cls.__module__.split(".")[0]
+    if cls.__module__ == "builtins" or top == "anthropic":
+        return cls.__name__
     package = sys.modules.get(top)
     if package is not None and getattr(package, cls.__name__, None) is cls:
         return f"{top}.{cls.__name__}"
@@ -48,9 +48,10 @@ def name(cls: type) -> str:
 
 
 def raised(error: BaseException) -> str:
+    """The class raised, and for an error of anthropic's the one it was raised from."""
     text = f"`{name(type(error))}`"
-    if error.__cause__ is not None:
-        text += f" (its cause: `{name(type(error.__cause__))}`)"
+    if isinstance(error, anthropic.AnthropicError) and error.__cause__ is not None:
+        text += f" from `{name(type(error.__cause__))}`"
     return text
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import itertools
 import json
 import re
 from typing import Any
@@ -62,30 +64,48 @@ def changes(expected: dict[str, str], actual: dict[str, str]) -> list[str]:
 
 
 def cell(text: str) -> str:
-    return text.replace("|", "\\|")
+    """An outcome's Markdown (text and `code`) as HTML."""
+    parts = text.split("`")
+    return "".join(
+        f"<code>{html.escape(part)}</code>" if odd else html.escape(part)
+        for odd, part in zip(itertools.cycle((False, True)), parts, strict=False)
+    )
 
 
 def render(data: dict[str, Any]) -> str:
+    """An HTML table, a row per behaviour (its id the behaviour's key) and a column per release;
+    a cell spans the releases, next to each other, whose outcome is the same."""
     versions = sorted(data["versions"], key=version_key)
+    head = "".join(f"<th>anthropic {v}</th>" for v in versions)
     lines = [
         f"<!-- Written by `{COMMAND}` from results.json: do not edit. -->",
         "",
-        "| Behaviour | " + " | ".join(f"anthropic {v}" for v in versions) + " |",
-        "|---" * (len(versions) + 1) + "|",
+        "<table>",
+        f"<thead><tr><th>Behaviour</th>{head}</tr></thead>",
+        "<tbody>",
     ]
     for behaviour in BEHAVIOURS:
-        cells, previous = [], None
-        for version in versions:
-            outcome = data["versions"][version]["outcomes"].get(behaviour.key, "not measured")
-            changed = previous is not None and outcome != previous
-            cells.append(("**Changed:** " if changed else "") + cell(outcome))
-            previous = outcome
-        anchor = f'<span id="{behaviour.key}"></span>'
-        lines.append(f"| {anchor}{behaviour.title} | " + " | ".join(cells) + " |")
+        outcomes = [
+            data["versions"][v]["outcomes"].get(behaviour.key, "not measured") for v in versions
+        ]
+        cells = [
+            (f'<td colspan="{span}">' if (span := len(list(run))) > 1 else "<td>")
+            + cell(outcome)
+            + "</td>"
+            for outcome, run in itertools.groupby(outcomes)
+        ]
+        title = f'<th scope="row">{cell(behaviour.title)}</th>'
+        lines.append(f'<tr id="{behaviour.key}">{title}{"".join(cells)}</tr>')
     measured = ", ".join(
         f"{v} on {data['versions'][v]['date']} (httpx2 {data['versions'][v]['httpx2']}, "
         f"Python {data['versions'][v]['python']})"
         for v in versions
     )
-    lines += ["", f"<small>Measured by `{COMMAND}`: {measured}.</small>", ""]
+    lines += [
+        "</tbody>",
+        "</table>",
+        "",
+        f"<small>Measured by <code>{COMMAND}</code>: {measured}.</small>",
+        "",
+    ]
     return "\n".join(lines)
