@@ -108,7 +108,7 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
     Behaviour(
         "stall",
         "Silence mid-stream past the read timeout",
-        (Server("timeouts/idle_timeout.toml", ("stall:12:1.5",)),),
+        (Server("timeouts/idle_timeout.toml", ("stall:12:2.5",)),),
         ("errors.md", "timeouts.md", "deadlines.md", "testing.md"),
         count_requests=True,
     ),

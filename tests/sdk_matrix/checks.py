@@ -22,8 +22,9 @@ __all__ = ["CHECKS", "STALL_READ_TIMEOUT", "Part", "run_checks"]
 
 Part = dict[str, Any]  # {"url": the server's base URL, "request": the recorded request body}
 KEY = "test-key-not-a-secret"
-# The read timeout of the stall check: shorter than the stall its behaviour injects.
-STALL_READ_TIMEOUT = 0.5
+# The read timeout of the stall check: shorter than the stall its behaviour injects (2.5 s),
+# and long enough that the response headers, on a busy machine, come within it.
+STALL_READ_TIMEOUT = 1.0
 
 
 def client(part: Part, **options: Any) -> anthropic.Anthropic:
