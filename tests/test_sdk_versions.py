@@ -23,6 +23,7 @@ from .pages import includes
 from .project import DOCS_DIR, ROOT, SNIPPETS, relative, subprocess_env
 from .sdk_matrix.__main__ import annotate
 from .sdk_matrix.behaviours import BEHAVIOURS
+from .sdk_matrix.checks import STALL_READ_TIMEOUT
 from .sdk_matrix.measure import (
     LOCKS_DIR,
     lock_file,
@@ -280,3 +281,13 @@ def test_the_readme_documents_the_command() -> None:
     ):
         assert command in readme
     assert "tests/sdk_matrix/locks/" in readme
+
+
+def test_the_page_describes_the_stall_check_as_it_is_run() -> None:
+    [stall] = [b for b in BEHAVIOURS if b.key == "stall"]
+    [spec] = stall.servers[0].faults
+    _, event, seconds = spec.split(":")
+    page = " ".join(PAGE.read_text().split())
+    assert f"a {seconds} s stall before the twelfth event" in page
+    assert event == "12"
+    assert f"with a read timeout of {STALL_READ_TIMEOUT:g} s" in page
