@@ -65,6 +65,7 @@ SNIPPET_FAULTS: dict[str, list[str]] = {
     "retrying/retry_then_resume.py": ["error:5@1"],
     "timeouts/idle_timeout.py": ["stall:12:3"],
     "deadlines/watchdog.py": ["stall:5:3@2"],
+    "usage/usage_after_cut.py": ["cut-mid:6"],
 }
 # Recordings the pages play in the stream player (docs/assets/player.js), each with the --fault
 # specs it is played under: the data goes to docs/players/<key>[--<fault>].json

@@ -36,6 +36,7 @@ TIMELINE_PICTURES: dict[str, tuple[str, ...]] = {
     "first_stream/text_stream": (),
     "first_stream/error_event": (),
     "why_stream/time_to_first_token": (),
+    "why_stream/smooth_text": (),
     "events/unknown_events": (),
     "content_blocks/tool_use_events": (),
     "content_blocks/thinking_events": (),

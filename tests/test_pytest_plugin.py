@@ -156,13 +156,14 @@ def test_drifted_but_expecting_an_error(replay):
     assert "Traceback" not in result.stdout.str()
 
 
-# Each fault spec, and what the code under test sees: the failure it names.
+# Each fault spec, and what the code under test sees: the failure it names (SDK 2.17.0; before
+# it, a cut was httpx2.RemoteProtocolError and a stall httpx2.ReadTimeout: docs/sdk-versions.md).
 FAULTS = {
-    "cut-mid:5": "RemoteProtocolError",  # the connection drops mid-event
-    "cut:5": "RemoteProtocolError",  # the connection drops after an event
+    "cut-mid:5": "APIConnectionError",  # the connection drops mid-event
+    "cut:5": "APIConnectionError",  # the connection drops after an event
     "error:5": "APIStatusError 200 overloaded_error",
     "error:5:api_error": "APIStatusError 200 api_error",
-    "stall:6:1": "ReadTimeout",
+    "stall:6:1": "APITimeoutError",
     "http:529": "OverloadedError 529 overloaded_error",
     "http:429": "RateLimitError 429 rate_limit_error",
     "http:500@1": "completed",  # the SDK retries it: the second request succeeds

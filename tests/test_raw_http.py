@@ -78,7 +78,7 @@ RAW_HEADERS = {
 }
 PAGE = " ".join((ROOT / "docs" / "raw-http.md").read_text().split())  # one line, one space
 
-# What the SDK (2.12.0, `accumulate_event` in lib/streaming/_messages.py) copies from a
+# What the SDK (2.17.0, `accumulate_event` in lib/streaming/_messages.py) copies from a
 # message_delta into its message. Anything else a message_delta carries never reaches its final
 # message (real streams carry `usage.iterations` and `usage.fallback_credit` there), while the
 # hand-built accumulator keeps everything; such fields are left out of the comparison.
@@ -127,7 +127,7 @@ def sdk_outcome(url: str) -> Outcome:
     except anthropic.APIStatusError as failure:  # an `error` event in the stream
         error = failure.body["error"]  # type: ignore[index]
         return "error", f"{error['type']}: {error['message']}"
-    except ValueError as failure:  # SDK 2.12.0: "Unable to parse tool parameter JSON ..."
+    except ValueError as failure:  # SDK 2.17.0: "Unable to parse tool parameter JSON ..."
         if not str(failure).startswith("Unable to parse tool parameter JSON"):
             raise
         return "error", NOT_JSON
@@ -206,7 +206,7 @@ def without_bom(recording: Recording) -> Recording:
 
 
 def assert_same_message(recording: Recording) -> None:
-    # SDK 2.12.0 crashes on a leading byte-order mark (test_the_sdk_crashes_on_a_leading_bom):
+    # SDK 2.17.0 crashes on a leading byte-order mark (test_the_sdk_crashes_on_a_leading_bom):
     # it reads the stream without one, the hand-built side with it.
     replayed = on_first_party(recording, REQUEST)  # a Bedrock recording's events as SSE
     with ReplayServer([without_bom(replayed), replayed], speed=0) as server:
@@ -215,7 +215,7 @@ def assert_same_message(recording: Recording) -> None:
     assert not server.mismatches
     if hand_built == ("error", NOT_JSON):
         # accumulate() refuses a tool input that is not JSON at its content_block_stop, as
-        # json.loads does; SDK 2.12.0 raises ValueError inside the loop, or keeps what its
+        # json.loads does; SDK 2.17.0 raises ValueError inside the loop, or keeps what its
         # partial parse made of it. Only the refusal is the accumulator's to check.
         assert not tool_inputs_parse(recording)
         return
@@ -466,7 +466,7 @@ def test_a_leading_bom_is_stripped_by_sse_events_and_not_by_httpx_sse() -> None:
 
 
 def test_the_sdk_crashes_on_a_leading_bom() -> None:
-    # raw-http.md: SDK 2.12.0's get_final_message() fails with a bare AssertionError on a body
+    # raw-http.md: SDK 2.17.0's get_final_message() fails with a bare AssertionError on a body
     # that starts with a byte-order mark, and reads the same body without one.
     [recording, _] = BOM_RECORDINGS
     with ReplayServer([replayed(recording), without_bom(replayed(recording))], speed=0) as up:
@@ -478,11 +478,33 @@ def test_the_sdk_crashes_on_a_leading_bom() -> None:
             stream.get_final_message()
         with client.messages.stream(model=MODEL, max_tokens=1024, messages=MESSAGES) as stream:
             assert stream.get_final_message().stop_reason == "end_turn"
-    assert anthropic.__version__ == "2.12.0"
+    assert anthropic.__version__ == "2.17.0"
+
+
+def test_the_sdk_drops_the_first_event_of_a_body_with_a_leading_bom() -> None:
+    # raw-http.md: the SDK's parser gives the first event no name (httpx-sse: `message`), and
+    # the SDK drops every event without a name: the loop starts at content_block_start.
+    [recording, _] = BOM_RECORDINGS
+    with ReplayServer([replayed(recording)] * 2, speed=0) as up:
+        client = anthropic.Anthropic(base_url=up.url, api_key=PLACEHOLDER_KEY, max_retries=0)
+        with client.messages.create(
+            model=MODEL, max_tokens=1024, messages=MESSAGES, stream=True
+        ) as events:
+            first = next(anthropic.Stream.raw_events(events.response))
+        # Without a message, the SDK's own events built from it (`text`) are not made.
+        with client.messages.stream(model=MODEL, max_tokens=1024, messages=MESSAGES) as stream:
+            types = {event.type for event in stream}
+    assert "content_block_delta" in types
+    assert "text" not in types
+    assert first.event is None
+    assert first.data.startswith('{"type":"message_start"')
+    assert recording.response.events[1].name == "content_block_start"
+    shown = (SNIPPETS_DIR / "raw_http" / "byte_order_mark.output.txt").read_text()
+    assert "SDK, first event: 'content_block_start'" in shown
 
 
 def test_the_sdk_keeps_only_some_usage_fields_of_message_delta() -> None:
-    # raw-http.md: SDK 2.12.0 copies only SDK_USAGE_FIELDS from message_delta's usage; a field
+    # raw-http.md: SDK 2.17.0 copies only SDK_USAGE_FIELDS from message_delta's usage; a field
     # such as `iterations`, which real streams carry there, never reaches get_final_message().
     body = (
         'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_01",'

@@ -617,7 +617,7 @@ def test_the_page_gives_the_commands_and_the_versions_it_was_checked_with() -> N
     assert f"uvicorn {uvicorn.__version__}" in page
 
 
-def test_where_sdk_2_12_exposes_a_streams_request_id() -> None:
+def test_where_the_sdk_exposes_a_streams_request_id() -> None:
     # relay.md, "The request id": stream.request_id and stream.response.headers on stream();
     # the headers only on create(stream=True); no _request_id on the streamed message.
     import anthropic
@@ -637,6 +637,6 @@ def test_where_sdk_2_12_exposes_a_streams_request_id() -> None:
         assert raw.response.headers["request-id"] == first
         assert not hasattr(raw, "request_id")
         raw.close()
-    assert anthropic.__version__ == "2.12.0"
+    assert anthropic.__version__ == "2.17.0"
     page = " ".join((DOCS_DIR / "relay.md").read_text().split())
     assert "A streamed message has no `_request_id`" in page

@@ -189,8 +189,8 @@ def test_the_dates_of_the_other_tools_are_given() -> None:
     text = page()
     assert "`httpx2` 2.16.2 imports `httpcore2`" in text
     assert version("httpx2") == "2.16.2"
-    assert version("anthropic") == "2.12.0"
-    # "it patches httpx2.HTTPTransport, the transport SDK 2.12.0 uses"
+    assert version("anthropic") == "2.17.0"
+    # "it patches httpx2.HTTPTransport, the transport SDK 2.17.0 uses"
     import anthropic._base_client
     import httpx2
 

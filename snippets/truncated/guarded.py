@@ -1,7 +1,6 @@
 """Take a streamed reply as an answer only once message_stop has come."""
 
 import anthropic
-import httpx2
 from anthropic.types import Message
 
 client = anthropic.Anthropic()
@@ -40,9 +39,9 @@ def ask(question: str) -> str:
                         reason = "message_stop without message_start"
                         raise IncompleteAnswer(reason, text)
                     message = event.message
-    except httpx2.TransportError as error:
-        # The connection broke or timed out: the SDK lets httpx2's error
-        # through.
+    except anthropic.APIConnectionError as error:
+        # The connection broke or timed out (SDK 2.17.0 and later; before,
+        # httpx2.TransportError came through instead).
         reason = f"network error mid-stream ({type(error).__name__})"
         raise IncompleteAnswer(reason, text) from error
     if message is None:
