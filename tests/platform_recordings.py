@@ -1,5 +1,5 @@
 """The first-party recording of the first example, moved onto Bedrock's and Vertex's routes:
-the same events, the request as `AnthropicBedrock` and `AnthropicVertex` 2.12.0 send it."""
+the same events, the request as `AnthropicBedrock` and `AnthropicVertex` 2.17.0 send it."""
 
 from __future__ import annotations
 
