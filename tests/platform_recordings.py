@@ -6,7 +6,9 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from stream_replay import RecordedRequest, Recording, load_recording
+import httpx
+
+from stream_replay import RecordedRequest, Recording, ReplayServer, load_recording
 from stream_replay._platforms import AWS_EVENT_STREAM
 
 from .project import RECORDINGS_DIR
@@ -50,3 +52,13 @@ def first_party_request() -> dict[str, object]:
     body: dict[str, object] = json.loads(json.dumps(FIRST_PARTY.request.body))
     body.pop("stream")
     return body
+
+
+def replayed(recording: Recording, authorization: str) -> httpx.Response:
+    """The response a replay of `recording` gives its own request, sent with `authorization`."""
+    with ReplayServer([recording], speed=0) as server:
+        return httpx.post(
+            server.url + recording.request.path,
+            json=recording.request.body,
+            headers={"authorization": authorization},
+        )

@@ -7,14 +7,13 @@ import binascii
 import json
 import struct
 
-import httpx
 import pytest
 from botocore.eventstream import ChecksumMismatch, EventStreamBuffer
 
-from stream_replay import CutAfter, ErrorEvent, ReplayServer, parse_fault
+from stream_replay import CutAfter, ErrorEvent, parse_fault
 from stream_replay._bedrock import chunk_frame, event_data, frame, plan_frames
 
-from .platform_recordings import BEDROCK_PATH, FIRST_PARTY, on_bedrock
+from .platform_recordings import FIRST_PARTY, on_bedrock, replayed
 
 
 def decoded(body: bytes) -> list[tuple[dict[str, object], bytes]]:
@@ -51,12 +50,7 @@ def test_botocore_refuses_a_frame_with_one_bit_changed() -> None:
 
 
 def test_the_server_sends_every_recorded_event_byte_for_byte_in_its_own_frame() -> None:
-    with ReplayServer([on_bedrock()], speed=0) as server:
-        response = httpx.post(
-            server.url + BEDROCK_PATH,
-            json=on_bedrock().request.body,
-            headers={"authorization": "AWS4-HMAC-SHA256 Credential=placeholder"},
-        )
+    response = replayed(on_bedrock(), "AWS4-HMAC-SHA256 Credential=placeholder")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/vnd.amazon.eventstream"
     frames = decoded(response.content)

@@ -17,6 +17,7 @@ from .platform_recordings import (
     first_party_request,
     on_bedrock,
     on_vertex,
+    replayed,
 )
 
 
@@ -79,12 +80,7 @@ def test_bedrock_and_vertex_clients_assemble_the_same_message_as_the_api(
 
 
 def test_vertex_gets_the_recorded_events_byte_for_byte() -> None:
-    with ReplayServer([on_vertex()], speed=0) as server:
-        response = httpx.post(
-            server.url + VERTEX_PATH,
-            json=on_vertex().request.body,
-            headers={"authorization": "Bearer placeholder"},
-        )
+    response = replayed(on_vertex(), "Bearer placeholder")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/event-stream")
     assert response.content == FIRST_PARTY.sse_body
