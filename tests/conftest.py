@@ -9,7 +9,12 @@ GUARD_DIR = Path(__file__).parent / "network_guard"
 sys.path.insert(0, str(GUARD_DIR))
 import network_guard  # noqa: E402
 
-from .project import ROOT, auto_workers, build_site, once_per_run  # noqa: E402
+from .project import (  # noqa: E402
+    PUBLISHED_REPO_URL,
+    PUBLISHED_SITE_URL,
+    auto_workers,
+    once_per_run,
+)
 
 # Before any test runs: no connection leaves the machine (see tests/network_guard/).
 network_guard.install()
@@ -68,12 +73,15 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReq
 
 @pytest.fixture(scope="session")
 def built_site(run_dir: Path) -> Path:
-    """The site, built once per run with `mkdocs build --strict` (once for all workers)."""
+    """The site as `python3 dev.py build` publishes it (MkDocs strict, then its Markdown pages,
+    llms.txt and deck), for PUBLISHED_SITE_URL with a repository link: built once per run, for
+    all workers, in this process."""
+    from .publish import build  # MkDocs, imported by the worker that builds
+
     site = run_dir / "site"
-
-    def build() -> None:
-        result = build_site(ROOT, site)
-        assert result.returncode == 0, result.stderr
-
-    once_per_run(run_dir, "site", build)
+    once_per_run(
+        run_dir,
+        "site",
+        lambda: build(site, site_url=PUBLISHED_SITE_URL, repo_url=PUBLISHED_REPO_URL),
+    )
     return site

@@ -31,8 +31,9 @@ BANK = BANK_DIR / "questions.toml"
 DECK = BANK_DIR / "streaming-interview.apkg"
 SEED_QUESTION = "What is streaming in Claude API responses and how do you use it?"
 LEVELS = ("junior", "mid", "senior")
-# The deck's links point at the site as `python3 dev.py serve` serves it (mkdocs.yml's default
-# site_url); a fixed address keeps the deck the same wherever it is generated.
+# The committed deck's links point at the site as `python3 dev.py serve` serves it (mkdocs.yml's
+# default site_url); a fixed address keeps it the same wherever it is generated. The published
+# deck is written by `python3 dev.py build` (tests/publish/), its links under SITE_URL.
 DECK_SITE_URL = "http://127.0.0.1:8000/"
 # Fixed ids, so that a re-import updates the cards in place instead of adding new ones.
 DECK_ID = 1_733_133_700
@@ -427,23 +428,23 @@ def _resolve_includes(text: str) -> str:
     return "\n".join(out)
 
 
-def _site_url(to: str) -> str:
+def _site_url(to: str, site_url: str) -> str:
     page, _, anchor = to.partition("#")
     path = "" if page == "index.md" else page.removesuffix(".md") + "/"
-    return DECK_SITE_URL + path + (f"#{anchor}" if anchor else "")
+    return site_url + path + (f"#{anchor}" if anchor else "")
 
 
-def _absolute_links(text: str) -> str:
-    return LOCAL_LINK.sub(lambda m: f"]({_site_url(m['to'])})", text)
+def _absolute_links(text: str, site_url: str) -> str:
+    return LOCAL_LINK.sub(lambda m: f"]({_site_url(m['to'], site_url)})", text)
 
 
-def card_fields(q: Question) -> list[str]:
-    """The note's fields: Question, Level, Answer (HTML), Link (HTML)."""
-    answer = _absolute_links(_resolve_includes(q.answer) + "\n\n" + proof_links(q))
+def card_fields(q: Question, site_url: str = DECK_SITE_URL) -> list[str]:
+    """The note's fields: Question, Level, Answer (HTML), Link (HTML), linking to `site_url`."""
+    answer = _absolute_links(_resolve_includes(q.answer) + "\n\n" + proof_links(q), site_url)
     html = markdown.markdown(answer, extensions=["fenced_code", "tables"])
     group = GROUP_KEYS[q.group]
     link = (
-        f'<a href="{_site_url(f"interview/{group.page}#{q.id}")}">'
+        f'<a href="{_site_url(f"interview/{group.page}#{q.id}", site_url)}">'
         f"{group.title}: the whole answer, on the site</a>"
     )
     return [q.question, q.level, html, link]
@@ -476,13 +477,17 @@ def note_guid(q: Question) -> str:
     return str(genanki.guid_for("streaming-interview", q.id))
 
 
-def deck_bytes(questions: list[Question]) -> bytes:
+def deck_bytes(questions: list[Question], site_url: str = DECK_SITE_URL) -> bytes:
+    """The deck file, its links under `site_url` (`python3 dev.py build` passes SITE_URL)."""
     model = deck_model()
     deck = genanki.Deck(DECK_ID, DECK_NAME)
     for q in questions:
         deck.add_note(
             genanki.Note(
-                model=model, fields=card_fields(q), guid=note_guid(q), tags=[q.group, q.level]
+                model=model,
+                fields=card_fields(q, site_url),
+                guid=note_guid(q),
+                tags=[q.group, q.level],
             )
         )
     with tempfile.TemporaryDirectory() as folder:
@@ -505,8 +510,11 @@ class DeckNote:
     tags: tuple[str, ...]
 
 
-def expected_notes(questions: list[Question]) -> list[DeckNote]:
-    return [DeckNote(note_guid(q), tuple(card_fields(q)), (q.group, q.level)) for q in questions]
+def expected_notes(questions: list[Question], site_url: str = DECK_SITE_URL) -> list[DeckNote]:
+    return [
+        DeckNote(note_guid(q), tuple(card_fields(q, site_url)), (q.group, q.level))
+        for q in questions
+    ]
 
 
 def read_deck(apkg: bytes) -> tuple[list[DeckNote], int, list[str]]:

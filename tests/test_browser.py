@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .project import DOCS_DIR, ROOT, once_per_run
+from .project import DOCS_DIR, PUBLISHED_SITE_URL, ROOT, once_per_run
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 # Debian's Chromium, never a downloaded browser; its own background traffic switched off, and
@@ -52,12 +52,21 @@ if not Path(CHROMIUM).exists():
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import Browser, Page, Response, Route, sync_playwright  # noqa: E402
 
+# The built site is served at its address's path, as its host serves it: /streaming/.
+SITE_PATH = urlsplit(PUBLISHED_SITE_URL).path.rstrip("/")
+
 
 class SiteHandler(SimpleHTTPRequestHandler):
-    """Serves the built site as a static host does: 404.html for a path that is not there."""
+    """Serves the built site as a static host does: at SITE_PATH, with 404.html for a path
+    that is not there."""
 
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(f"{SITE_PATH}/"):
+            return str(Path(self.directory) / "404.html" / "not-here")  # answered with a 404
+        return super().translate_path(path.removeprefix(SITE_PATH))
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(self.directory) / "404.html"
@@ -84,7 +93,7 @@ def site_url(built_site: Path) -> Iterator[str]:
     handler = functools.partial(SiteHandler, directory=str(built_site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield f"http://127.0.0.1:{server.server_port}{SITE_PATH}"
     server.shutdown()
 
 
