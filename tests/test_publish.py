@@ -23,6 +23,7 @@ from .publish import CONFIG, SitePage, description, site_pages
 from .publish.__main__ import main
 from .publish._card import CARD_PNG, CARD_SVG, png_size, png_source, render_card
 from .publish._head import SOCIAL_CARD_SIZE
+from .publish._zensical import SiteCounts, count
 
 CONFIG_NAV = load_config(str(CONFIG)).nav or []
 PAGES = site_pages(CONFIG_NAV)
@@ -254,3 +255,33 @@ def test_a_site_address_that_is_not_one_gets_one_clear_line(
     assert "SITE_URL" in err
     assert "example.org/streaming" in err
     assert not (tmp_path / "site").exists()
+
+
+# The Zensical check (.ci/zensical-check) counts what each build shows; on the MkDocs build,
+# every page and every include, so that a difference in Zensical's is Zensical's.
+
+
+def test_the_zensical_check_counts_every_page_and_include_of_the_mkdocs_build(
+    built_site: Path,
+) -> None:
+    total = sum(
+        len(list(includes(Path(p.source), (DOCS_DIR / p.source).read_text()))) for p in PAGES
+    )
+    assert count(built_site, PAGES, DOCS_DIR, ROOT) == SiteCounts(len(PAGES), total, 0)
+
+
+def test_the_zensical_check_sees_an_include_left_unexpanded_and_a_page_missing(
+    built_site: Path, tmp_path: Path
+) -> None:
+    page = next(p for p in PAGES if p.source == "first-stream.md")
+    built = (built_site / page.html_file).read_text()
+    whole = count(built_site, [page], DOCS_DIR, ROOT)
+    # The example's program as a build that ignored its include would leave it.
+    start = built.index('<div class="language-python', built.index("text_stream.py</code></a>"))
+    end = built.index("</pre></div>", start) + len("</pre></div>")
+    unexpanded = '<pre><code>--8&lt;-- "snippets/first_stream/text_stream.py"</code></pre>'
+    copy = tmp_path / page.html_file
+    copy.parent.mkdir(parents=True)
+    copy.write_text(built[:start] + unexpanded + built[end:])
+    assert count(tmp_path, [page], DOCS_DIR, ROOT) == SiteCounts(1, whole.includes - 1, 1)
+    assert count(tmp_path, PAGES, DOCS_DIR, ROOT).pages == 1

@@ -73,7 +73,7 @@ def main(argv: list[str]) -> int:
     if args.zensical:
         from ._zensical import compare
 
-        return compare(args.zensical, site)
+        return compare(args.zensical, site, ROOT, ROOT / "docs")
     return 0
 
 
