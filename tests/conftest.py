@@ -79,9 +79,9 @@ def built_site(run_dir: Path) -> Path:
     from .publish import build  # MkDocs, imported by the worker that builds
 
     site = run_dir / "site"
-    once_per_run(
-        run_dir,
-        "site",
-        lambda: build(site, site_url=PUBLISHED_SITE_URL, repo_url=PUBLISHED_REPO_URL),
-    )
+
+    def publish() -> None:
+        build(site, site_url=PUBLISHED_SITE_URL, repo_url=PUBLISHED_REPO_URL)
+
+    once_per_run(run_dir, "site", publish)
     return site

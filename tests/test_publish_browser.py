@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Route
+from playwright.sync_api import Locator, Page, Route
 
 from . import test_browser
 from .test_browser import Visit
@@ -19,7 +19,9 @@ browser = test_browser.browser
 site_url = test_browser.site_url
 visits = test_browser.visits
 
-COPY = {"role": "button", "name": "Copy page as Markdown"}
+
+def copy_button(page: Page) -> Locator:
+    return page.get_by_role("button", name="Copy page as Markdown")
 
 
 @pytest.mark.parametrize("page", ["first-stream", "interview"])
@@ -28,7 +30,7 @@ def test_a_page_copies_as_its_published_markdown(
 ) -> None:
     seen = visits(f"{site_url}/{page}/", width="phone")
     seen.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    button = seen.page.get_by_role(**COPY)
+    button = copy_button(seen.page)
     button.focus()  # reached from the keyboard, and pressed with it
     seen.page.keyboard.press("Enter")
     seen.page.get_by_role("status").get_by_text("Copied").wait_for(timeout=10_000)
@@ -42,7 +44,7 @@ def test_a_page_without_markdown_has_no_copy_button(
 ) -> None:
     seen = visits(f"{site_url}/no/such/page/")  # the 404 page
     assert seen.page.locator("article h1").count() == 1
-    assert seen.page.get_by_role(**COPY).count() == 0
+    assert copy_button(seen.page).count() == 0
 
 
 def test_a_copy_that_fails_says_so_and_where_the_markdown_is(
@@ -53,7 +55,7 @@ def test_a_copy_that_fails_says_so_and_where_the_markdown_is(
 
     seen = visits(f"{site_url}/events/", routes={"**/events.md": missing})
     seen.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    seen.page.get_by_role(**COPY).click()
+    copy_button(seen.page).click()
     status = seen.page.get_by_role("status")
     status.get_by_text("Could not copy").wait_for(timeout=10_000)
     assert status.inner_text().endswith(f"{site_url}/events.md")

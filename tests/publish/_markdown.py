@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import markdown
+import markdown  # type: ignore[import-untyped]
 
 from ._pages import SitePage
 

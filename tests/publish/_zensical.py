@@ -18,7 +18,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import markdown
+import markdown  # type: ignore[import-untyped]
 
 from ..pages import fenced_blocks, includes, sections
 from ._build import BuiltSite
