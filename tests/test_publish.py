@@ -17,44 +17,23 @@ import pytest
 from mkdocs.config import load_config
 
 from .interview import DECK, expected_notes, load_bank, read_deck
-from .pages import includes, sections
+from .pages import included_text, includes
 from .project import DOCS_DIR, PUBLISHED_REPO_URL, PUBLISHED_SITE_URL, ROOT
 from .publish import CONFIG, SitePage, description, site_pages
 from .publish.__main__ import main
 from .publish._card import CARD_PNG, CARD_SVG, png_size, png_source, render_card
 from .publish._head import SOCIAL_CARD_SIZE
+from .publish._markdown import LINK, marked_code
 from .publish._zensical import SiteCounts, count
 
 CONFIG_NAV = load_config(str(CONFIG)).nav or []
 PAGES = site_pages(CONFIG_NAV)
-LOOPBACK = re.compile(r"(?i)\b(?:https?:)?//(?:127\.\d+\.\d+\.\d+|localhost|\[::1\])\b")
-MARKDOWN_LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
-FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+LOOPBACK = re.compile(r"(?i)(?:https?:)?//(?:127\.\d+\.\d+\.\d+|localhost|\[::1\])\b")
 
 
 def prose_lines(markdown: str) -> list[str]:
     """The lines of a Markdown text outside its fenced code."""
-    out, fence = [], None
-    for line in markdown.splitlines():
-        if fence is None and (opening := FENCE.match(line)):
-            fence = opening[1]
-        elif fence is not None:
-            if set(line.strip()) == {fence[0]} and len(line.strip()) >= len(fence):
-                fence = None
-        else:
-            out.append(line)
-    return out
-
-
-def included_text(path: str, section: str | None) -> str:
-    """What pymdownx.snippets puts in place of an include: the file, or its section, without
-    the section marks."""
-    lines = (ROOT / path).read_text(encoding="utf-8").splitlines()
-    if section:
-        start = next(i for i, x in enumerate(lines) if f"[start:{section}]" in x)
-        end = next(i for i, x in enumerate(lines) if f"[end:{section}]" in x)
-        lines = lines[start + 1 : end]
-    return "\n".join(line for line in lines if not sections(line))
+    return [line for line, code in marked_code(markdown) if not code]
 
 
 def test_the_navigation_lists_every_page_once() -> None:
@@ -106,10 +85,10 @@ def test_each_page_is_published_as_markdown_that_stands_alone(
             assert picture in published
             assert desc is None or " ".join(desc[1].split()) in published
             continue
-        for line in included_text(include.path, include.section).splitlines():
+        for line in included_text(ROOT, include.path, include.section).splitlines():
             assert line.strip() in published, f"{include.where}: {line!r} is not in place"
     for line in prose_lines(published):
-        for target in MARKDOWN_LINK.findall(line):
+        for target in LINK.findall(line):
             assert re.match(r"https?://|mailto:", target), (
                 f"{page.source}: a relative link {target}"
             )
@@ -119,7 +98,7 @@ def test_each_page_is_published_as_markdown_that_stands_alone(
 
 def test_the_first_page_carries_its_python_code(built_site: Path) -> None:
     published = (built_site / PAGES[1].markdown_file).read_text()
-    program = included_text("snippets/first_stream/text_stream.py", None)
+    program = included_text(ROOT, "snippets/first_stream/text_stream.py")
     assert PAGES[1].source == "first-stream.md"
     assert f"```python\n{program}\n" in published
 
@@ -156,7 +135,7 @@ def test_nothing_published_points_to_a_loopback_address(built_site: Path) -> Non
             found += [f"{path.relative_to(built_site)}: {v}" for v in values if LOOPBACK.search(v)]
         elif path.suffix in {".md", ".txt"} and path.parent == built_site:
             lines = prose_lines(path.read_text())
-            targets = [t for line in lines for t in MARKDOWN_LINK.findall(line)]
+            targets = [t for line in lines for t in LINK.findall(line)]
             found += [f"{path.name}: {t}" for t in targets if LOOPBACK.search(t)]
     assert found == []
 

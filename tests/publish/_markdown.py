@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ import markdown  # type: ignore[import-untyped]
 
 from ._pages import SitePage
 
-__all__ = ["IncludeExpander", "standalone_markdown"]
+__all__ = ["LINK", "IncludeExpander", "marked_code", "standalone_markdown"]
 
 
 class IncludeExpander:
@@ -84,22 +85,30 @@ def _target(page: SitePage, target: str, pages: dict[str, SitePage], site_url: s
     return f"{site_url}{resolved}{fragment}"
 
 
-def _absolute_links(page: SitePage, text: str, pages: dict[str, SitePage], site_url: str) -> str:
-    """Every link outside code made absolute; code is left exactly as it is."""
-    out = []
+def marked_code(text: str) -> Iterator[tuple[str, bool]]:
+    """Each line of Markdown, and whether it is fenced code (its fences included)."""
     fence: str | None = None
     for line in text.split("\n"):
         opening = FENCE.match(line)
         if fence is None and opening:
             fence = opening[1]
+            yield line, True
         elif fence is not None:
             closing = line.strip()
             if len(closing) >= len(fence) and set(closing) == {fence[0]}:
                 fence = None
+            yield line, True
         else:
-            line = LINK.sub(lambda m: f"]({_target(page, m['target'], pages, site_url)})", line)
-        out.append(line)
-    return "\n".join(out)
+            yield line, False
+
+
+def _absolute_links(page: SitePage, text: str, pages: dict[str, SitePage], site_url: str) -> str:
+    """Every link outside code made absolute; code is left exactly as it is."""
+
+    def absolute(match: re.Match[str]) -> str:
+        return f"]({_target(page, match['target'], pages, site_url)})"
+
+    return "\n".join(line if code else LINK.sub(absolute, line) for line, code in marked_code(text))
 
 
 def standalone_markdown(

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import markdown  # type: ignore[import-untyped]
 
-from ..pages import fenced_blocks, includes, sections
+from ..pages import fenced_blocks, included_text, includes
 from ._build import BuiltSite
 from ._pages import SitePage
 
@@ -47,12 +47,7 @@ def _visible(text: str) -> str:
 
 def _included(root: Path, path: str, section: str | None, in_code: bool) -> str:
     """The words an include puts on the built page."""
-    lines = (root / path).read_text(encoding="utf-8").splitlines()
-    if section:
-        start = next(i for i, x in enumerate(lines) if f"[start:{section}]" in x)
-        end = next(i for i, x in enumerate(lines) if f"[end:{section}]" in x)
-        lines = lines[start + 1 : end]
-    text = "\n".join(line for line in lines if not sections(line))
+    text = included_text(root, path, section)
     if in_code or path.endswith(".svg"):
         return _visible(html.escape(text, quote=False) if in_code else text)
     return _visible(
