@@ -151,7 +151,7 @@ def test_each_page_says_what_it_is_about_in_its_head(built_site: Path, page: Sit
     assert html.unescape(meta["og:description"]) == about
     assert meta["og:url"] == f"{PUBLISHED_SITE_URL}{page.url}"
     assert meta["og:image"] == f"{PUBLISHED_SITE_URL}assets/social-card.png"
-    (markdown,) = re.findall(r'<link rel="alternate" type="text/markdown" href="([^"]+)"', head)
+    markdown = meta["page-markdown"]
     assert (built_site / page.html_file).parent.joinpath(markdown).resolve() == (
         built_site / page.markdown_file
     ).resolve()

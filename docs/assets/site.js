@@ -125,9 +125,8 @@
   }
 
   // 4. "Copy page as Markdown": the page's Markdown, which `python3 dev.py build` writes beside
-  // it and names in a <link rel="alternate" type="text/markdown">, to the clipboard, to hand
-  // to an assistant. No such link (the 404 page; `dev.py serve`, which writes no Markdown),
-  // no button.
+  // it and names in a <meta name="page-markdown">, to the clipboard, to hand to an assistant.
+  // No such name (the 404 page; `dev.py serve`, which writes no Markdown), no button.
   var COPY_ICON =
     '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M8 3h11a2 2 0 0 ' +
     "1 2 2v11h-2V5H8zM4 7h11a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V9a2 2 0 0 1 2-2zm0 " +
@@ -147,9 +146,10 @@
   }
 
   function copyPageButton() {
-    var source = document.querySelector('link[rel="alternate"][type="text/markdown"]');
+    var named = document.querySelector('meta[name="page-markdown"]');
+    var address = named && new URL(named.content, location.href).href;
     var heading = document.querySelector("article h1");
-    if (!source || !heading || !navigator.clipboard || document.querySelector(".copy-page")) {
+    if (!address || !heading || !navigator.clipboard || document.querySelector(".copy-page")) {
       return;
     }
     var box = document.createElement("div");
@@ -169,7 +169,7 @@
       }, 4000);
     }
     button.addEventListener("click", function () {
-      var text = fetch(source.href).then(function (response) {
+      var text = fetch(address).then(function (response) {
         if (!response.ok) {
           throw new Error(response.status + " " + response.statusText);
         }
@@ -180,7 +180,7 @@
           say("Copied");
         },
         function () {
-          say("Could not copy it: the Markdown is at " + source.href);
+          say("Could not copy it: the Markdown is at " + address);
         }
       );
     });

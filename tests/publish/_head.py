@@ -1,5 +1,10 @@
 """What each built page's <head> says about it: its description, where its Markdown is, and
-the card a link to it shows (Open Graph), with the site's own image."""
+the card a link to it shows (Open Graph), with the site's own image.
+
+Where its Markdown is: a `<meta name="page-markdown">`, which site.js's copy button reads. Not
+a `<link rel="alternate" type="text/markdown">`: Material takes every alternate link for a
+translation of the site and fetches the sitemap beside it, on every visit.
+"""
 
 from __future__ import annotations
 
@@ -22,15 +27,7 @@ def head_tags(page: SitePage, description: str, site_url: str, site_name: str) -
     width, height = SOCIAL_CARD_SIZE
     tags = [
         ("meta", {"name": "description", "content": description}),
-        (
-            "link",
-            {
-                "rel": "alternate",
-                "type": "text/markdown",
-                "href": markdown,
-                "title": "This page as Markdown",
-            },
-        ),
+        ("meta", {"name": "page-markdown", "content": markdown}),
         ("meta", {"property": "og:type", "content": "website"}),
         ("meta", {"property": "og:site_name", "content": site_name}),
         ("meta", {"property": "og:title", "content": page.title}),

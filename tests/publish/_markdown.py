@@ -17,7 +17,7 @@ from typing import Any
 
 import markdown  # type: ignore[import-untyped]
 
-from ._pages import SitePage
+from ._pages import ATTRIBUTES, SitePage
 
 __all__ = ["LINK", "IncludeExpander", "marked_code", "standalone_markdown"]
 
@@ -42,6 +42,9 @@ PLAYER = re.compile(r'^[ \t]*<div class="stream-player"[^>]*>\s*</div>[ \t]*\n',
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
 ABSOLUTE = re.compile(r"^([a-z][a-z0-9+.-]*:|/)", re.I)
+# What only the site's own rendering reads: attribute lists after a link or a heading
+# (`{ .example-file download }`, `{ #an-id }`) and comments to the page's editors.
+FOR_THE_SITE = re.compile(rf"(?<=\))\s?{ATTRIBUTES.pattern}|\s+{ATTRIBUTES.pattern}\s*$|<!--.*?-->")
 
 
 def _svg_text(svg: str, element: str) -> str:
@@ -102,13 +105,27 @@ def marked_code(text: str) -> Iterator[tuple[str, bool]]:
             yield line, False
 
 
-def _absolute_links(page: SitePage, text: str, pages: dict[str, SitePage], site_url: str) -> str:
-    """Every link outside code made absolute; code is left exactly as it is."""
+def _prose(page: SitePage, text: str, pages: dict[str, SitePage], site_url: str) -> str:
+    """Outside code, every link made absolute and what only the site reads left out; code is
+    left exactly as it is. A line that held only a comment goes with it."""
 
     def absolute(match: re.Match[str]) -> str:
         return f"]({_target(page, match['target'], pages, site_url)})"
 
-    return "\n".join(line if code else LINK.sub(absolute, line) for line, code in marked_code(text))
+    out: list[str] = []
+    dropped = False
+    for line, code in marked_code(text):
+        if not code:
+            cleaned = FOR_THE_SITE.sub("", LINK.sub(absolute, line))
+            if line.strip() and not cleaned.strip():
+                dropped = True
+                continue
+            if dropped and not cleaned.strip() and out and not out[-1].strip():
+                continue  # the blank line after it: one blank line between paragraphs
+            line = cleaned
+        dropped = False
+        out.append(line)
+    return "\n".join(out)
 
 
 def standalone_markdown(
@@ -125,6 +142,6 @@ def standalone_markdown(
     a last line that says where the page is."""
     text = _pictures(text, root, site_url)
     text = PLAYER.sub("", expand(text))
-    text = _absolute_links(page, text, pages, site_url)
+    text = _prose(page, text, pages, site_url)
     source = f"{site_url}{page.url}"
     return f"{text.rstrip()}\n\n---\n\n*{page.title}*, from {site_name}: <{source}>\n"
