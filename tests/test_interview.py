@@ -49,6 +49,7 @@ from .interview import (
     structure_problems,
 )
 from .project import DOCS_DIR, ROOT, TIME_TOLERANCE
+from .theme import CHROME
 
 QUESTIONS = load_bank()
 PAGES = rendered_pages(QUESTIONS)
@@ -284,9 +285,9 @@ def test_the_cheat_sheet_prints_on_two_pages_at_most(served_site: str, paper: st
             page.goto(f"{served_site}/interview/cheat-sheet/", wait_until="networkidle")
             pdf = page.pdf(format=paper, print_background=True)
             shown = "s => [...document.querySelectorAll(s)].some(e => e.checkVisibility())"
-            on_screen = page.evaluate(shown, ".md-header, .md-sidebar, .md-footer")
+            on_screen = page.evaluate(shown, CHROME)
             page.emulate_media(media="print")
-            printed = page.evaluate(shown, ".md-header, .md-sidebar, .md-footer")
+            printed = page.evaluate(shown, CHROME)
         finally:
             browser.close()
     pages = pdf_pages(pdf)

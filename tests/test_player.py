@@ -29,6 +29,7 @@ from .project import PLACEHOLDER_KEY, PLAYERS
 from .test_browser import AXE_OPTIONS, Visit, budget_problems
 from .test_events import request_of
 from .test_player_data import players_on_pages, recording_of
+from .theme import PAGE_TITLE
 
 # The page tests' fixtures: Chromium as they launch it, the built site served, and visits
 # closed after each test.
@@ -408,7 +409,7 @@ def test_bad_data_shows_a_short_error_in_the_player(
     error = seen.page.locator(".stream-player .sp-error")
     error.wait_for(timeout=10_000)
     text = error.inner_text()
-    heading = seen.page.locator("article h1").inner_text()
+    heading = seen.page.locator(PAGE_TITLE).inner_text()
     assert said in text
     assert len(text) < 160
     assert heading.startswith("What is streaming")  # the rest of the page is there

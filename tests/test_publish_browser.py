@@ -11,7 +11,7 @@ from playwright.sync_api import Locator, Page, Route
 
 from . import test_browser
 from .test_browser import Visit
-from .theme import SEARCH_INDEX_NAMES, SEARCH_INPUT
+from .theme import PAGE_TITLE, SEARCH_INDEX_NAMES, SEARCH_INPUT
 
 # The page tests' fixtures: Chromium as they launch it, the built site served, and visits
 # closed after each test.
@@ -43,7 +43,7 @@ def test_a_page_without_markdown_has_no_copy_button(
     visits: Callable[..., Visit], site_url: str
 ) -> None:
     seen = visits(f"{site_url}/no/such/page/")  # the 404 page
-    assert seen.page.locator("article h1").count() == 1
+    assert seen.page.locator(PAGE_TITLE).count() == 1
     assert copy_button(seen.page).count() == 0
 
 

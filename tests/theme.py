@@ -8,13 +8,15 @@ The site's own markup (examples, players, wire text) is the site's; what Materia
 from __future__ import annotations
 
 __all__ = [
-    "ARTICLE",
     "ARTICLE_PARAGRAPH",
     "CHROME",
     "CODE_COPY_BUTTON",
     "COLOR_SCHEMES",
     "COLOR_SCHEME_ATTRIBUTE",
     "HEADER",
+    "HEADER_TITLE_CLASSES",
+    "PAGE_TITLE",
+    "PRIMARY_COLOR_VARIABLES",
     "SEARCH_ICON",
     "SEARCH_INDEX_NAMES",
     "SEARCH_INPUT",
@@ -23,9 +25,13 @@ __all__ = [
     "is_search_index",
 ]
 
-ARTICLE = "article"  # the page's own content
 ARTICLE_PARAGRAPH = "article > p"
+PAGE_TITLE = "article h1"
 HEADER = ".md-header"
+# Where the header's title is drawn, in the primary colour: what a poor primary colour fails.
+HEADER_TITLE_CLASSES = ("md-header__topic", "md-ellipsis")
+# The theme's colour variables for the primary colour and links (extra.css sets them).
+PRIMARY_COLOR_VARIABLES = ("--md-primary-fg-color", "--md-typeset-a-color")
 CHROME = ".md-header, .md-sidebar, .md-footer"  # what a printed page leaves out
 SEARCH_ICON = "label[for='__search']"  # the search button in the header, on a phone
 SEARCH_INPUT = "input.md-search__input"
