@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from mkdocs.config import load_config
 
-from .interview import DECK, expected_notes, load_bank, read_deck
+from .deck import DECK, expected_notes, load_facts, read_deck
+from .interview import load_bank
 from .pages import included_text, includes
 from .project import DOCS_DIR, PUBLISHED_REPO_URL, PUBLISHED_SITE_URL, ROOT
 from .publish import CONFIG, SitePage, description, site_pages
@@ -105,16 +106,16 @@ def test_the_first_page_carries_its_python_code(built_site: Path) -> None:
 
 def test_the_deck_links_to_the_site_at_its_address(built_site: Path) -> None:
     apkg = (built_site / DECK.relative_to(DOCS_DIR)).read_bytes()
-    notes, _, _ = read_deck(apkg)
+    notes = read_deck(apkg).notes
     fields = " ".join(" ".join(note.fields) for note in notes)
     links = re.findall(r'href="([^"]+)"', fields)
     # An answer may say that the replay server listens on 127.0.0.1; no address goes there.
     assert LOOPBACK.findall(fields) == []
     assert len(links) >= len(notes)
     assert all(link.startswith(PUBLISHED_SITE_URL) for link in links), links
-    assert notes == expected_notes(load_bank(), PUBLISHED_SITE_URL)
+    assert notes == expected_notes(load_bank(), load_facts(), PUBLISHED_SITE_URL)
     # The deck in docs/ keeps the local address, which this check finds there.
-    committed, _, _ = read_deck(DECK.read_bytes())
+    committed = read_deck(DECK.read_bytes()).notes
     assert LOOPBACK.findall(" ".join(" ".join(note.fields) for note in committed))
 
 

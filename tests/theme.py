@@ -22,6 +22,7 @@ __all__ = [
     "SEARCH_INPUT",
     "SEARCH_RESULT",
     "SEARCH_RESULT_TITLE",
+    "SEARCH_TOGGLE",
     "is_search_index",
 ]
 
@@ -34,6 +35,7 @@ HEADER_TITLE_CLASSES = ("md-header__topic", "md-ellipsis")
 PRIMARY_COLOR_VARIABLES = ("--md-primary-fg-color", "--md-typeset-a-color")
 CHROME = ".md-header, .md-sidebar, .md-footer"  # what a printed page leaves out
 SEARCH_ICON = "label[for='__search']"  # the search button in the header, on a phone
+SEARCH_TOGGLE = "#__search"  # checked while the search is open
 SEARCH_INPUT = "input.md-search__input"
 SEARCH_RESULT = ".md-search-result__item"
 SEARCH_RESULT_TITLE = ".md-search-result__item h1"

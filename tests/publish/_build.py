@@ -11,7 +11,8 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
-from ..interview import DECK, DOCS_DIR, deck_bytes, load_bank
+from ..deck import DECK, site_deck
+from ..interview import DOCS_DIR
 from ._head import head_tags, with_head_tags
 from ._llms import llms_full_txt, llms_txt
 from ._markdown import IncludeExpander, standalone_markdown
@@ -103,5 +104,5 @@ def _publish(config: MkDocsConfig, site_dir: Path) -> BuiltSite:
         llms_full_txt(site_name, summary, markdown_pages), encoding="utf-8"
     )
     # The deck MkDocs copied links to the local address; the published one to this site.
-    (site_dir / DECK.relative_to(DOCS_DIR)).write_bytes(deck_bytes(load_bank(), site_url))
+    (site_dir / DECK.relative_to(DOCS_DIR)).write_bytes(site_deck(site_url))
     return BuiltSite(site_dir, site_url, pages, descriptions)
