@@ -29,7 +29,6 @@ class BuiltSite:
     directory: Path
     site_url: str  # the address it was built for, ending in "/"
     pages: list[SitePage]
-    descriptions: dict[str, str]  # a page's source -> its description
 
 
 def _config(
@@ -60,6 +59,7 @@ def build(
     """Write the site into `site_dir` for `site_url` (default: SITE_URL, or the local address
     mkdocs.yml gives), linking to the repository at `repo_url` (default: REPO_URL, or none)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner about MkDocs 2
+    site_dir = site_dir.resolve()
     config = _config(config_file, site_dir, site_url, repo_url)
     config.plugins.on_startup(command="build", dirty=False)
     try:
@@ -105,4 +105,4 @@ def _publish(config: MkDocsConfig, site_dir: Path) -> BuiltSite:
     )
     # The deck MkDocs copied links to the local address; the published one to this site.
     (site_dir / DECK.relative_to(DOCS_DIR)).write_bytes(site_deck(site_url))
-    return BuiltSite(site_dir, site_url, pages, descriptions)
+    return BuiltSite(site_dir, site_url, pages)
