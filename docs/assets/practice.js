@@ -255,7 +255,7 @@
   function groupPage(boxes) {
     const open = (on) => boxes.forEach((box) => box.querySelectorAll("details.iq-answer").forEach((d) => (d.open = on)));
     const first = boxes[0].previousElementSibling;
-    (/^H[23]$/.test(first?.tagName) ? first : boxes[0]).before(el("p", { className: "iq-toolbar" },
+    (/^H[23]$/.test(first?.tagName) ? first : boxes[0]).before(el("div", { className: "iq-toolbar" },
       button("Expand all", () => open(true)), " ", button("Collapse all", () => open(false)), " ",
       link(practise({ group: boxes[0].dataset.group }), "Practise this group", "iq-btn")));
     for (const box of boxes) {
