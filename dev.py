@@ -3,6 +3,7 @@
 
     python3 dev.py serve      # the site on http://127.0.0.1:8000, reloading on edits
     python3 dev.py test       # the whole suite, on every core (-n 0: in one process)
+    python3 dev.py build      # the site for the address in SITE_URL, in site/, to publish
     python3 dev.py bench      # figures for this machine (--write: onto the Benchmarks page)
     python3 dev.py sdk-matrix # the SDK versions page's checks on several anthropic releases
 
@@ -120,7 +121,7 @@ def parallel_options(extra: list[str]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    actions = {"serve", "test", "bench", "sdk-matrix", "setup", *REPLAY_COMMANDS}
+    actions = {"serve", "test", "build", "bench", "sdk-matrix", "setup", *REPLAY_COMMANDS}
     if not argv or argv[0] not in actions:
         print(__doc__)
         return 2
@@ -133,6 +134,8 @@ def main(argv: list[str]) -> int:
         command = [python, "-m", "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *extra]
     elif action == "test":
         command = [python, "-m", "pytest", *parallel_options(extra), *extra]
+    elif action == "build":
+        command = [python, "-m", "tests.publish", *extra]
     elif action == "bench":
         command = [python, "-m", "tests.bench", *extra]
     elif action == "sdk-matrix":

@@ -201,6 +201,12 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     return env
 
 
+# The address and repository the suite's site is built for, as a deployment sets SITE_URL and
+# REPO_URL: a path below the host's root, as GitHub Pages serves a project's site.
+PUBLISHED_SITE_URL = "https://example.org/streaming/"
+PUBLISHED_REPO_URL = "https://github.com/example/streaming"
+
+
 def build_site(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
     """`mkdocs build --strict` of `project` into `site`."""
     return subprocess.run(
