@@ -16,6 +16,7 @@ pytestmark = pytest.mark.e2e
 
 EXAMPLES = [
     Path("snippets/bedrock/text_stream.py"),
+    Path("snippets/bedrock/frames.py"),
     Path("snippets/vertex/text_stream.py"),
     Path("snippets/openai_compat/text_stream.py"),
     Path("snippets/first_stream/text_stream.ts"),
