@@ -9,6 +9,15 @@ GUARD_DIR = Path(__file__).parent / "network_guard"
 sys.path.insert(0, str(GUARD_DIR))
 import network_guard  # noqa: E402
 
+from .browser import (  # noqa: E402, F401 - the browser tests' fixtures, for every module
+    _loaded_pages,
+    browser,
+    browser_context,
+    loaded,
+    outside_the_browser,
+    site_url,
+    visits,
+)
 from .project import ROOT, auto_workers, build_site, once_per_run  # noqa: E402
 
 # Before any test runs: no connection leaves the machine (see tests/network_guard/).
@@ -35,9 +44,30 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> None:
-    """--update-outputs runs in one process: a run that writes files is not split up."""
+    """--update-outputs runs in one process: a run that writes files is not split up. On
+    several workers, the tests of a group (tests/browser.py's same_page) run on one worker."""
     if config.getoption("--update-outputs") and getattr(config.option, "numprocesses", None):
         config.option.numprocesses = 0
+    if getattr(config.option, "numprocesses", None) and config.option.dist == "no":
+        config.option.dist = "loadgroup"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> object:
+    with outside_the_browser(item):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> object:
+    with outside_the_browser(item):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> object:
+    with outside_the_browser(item):
+        return (yield)
 
 
 @pytest.fixture

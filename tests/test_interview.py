@@ -6,16 +6,11 @@ docs/interview/questions.toml; without it, these tests fail when a committed fil
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 import math
-import os
 import re
-import shutil
-import threading
-from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from pathlib import Path
 
 import anthropic
@@ -34,6 +29,7 @@ from anthropic.types import (
     RawMessageStartEvent,
 )
 
+from .browser import Visit, same_page
 from .interview import (
     BANK_DIR,
     DECK,
@@ -248,47 +244,29 @@ def test_the_relay_keepalive_on_the_bank_pages_is_fastapis() -> None:
 
 # The cheat sheet, printed by Chromium as a reader's browser would print it.
 
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-
-
-@pytest.fixture(scope="module")
-def served_site(built_site: Path) -> Iterator[str]:
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(built_site))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
 
 def pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
 
 
-@pytest.mark.parametrize("paper", ["A4", "Letter"])
-def test_the_cheat_sheet_prints_on_two_pages_at_most(served_site: str, paper: str) -> None:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("no Chromium here to print the cheat sheet (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    from .test_browser import FLAGS
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            page = browser.new_page()
-            page.goto(f"{served_site}/interview/cheat-sheet/", wait_until="networkidle")
-            pdf = page.pdf(format=paper, print_background=True)
-            shown = "s => [...document.querySelectorAll(s)].some(e => e.checkVisibility())"
-            on_screen = page.evaluate(shown, ".md-header, .md-sidebar, .md-footer")
-            page.emulate_media(media="print")
-            printed = page.evaluate(shown, ".md-header, .md-sidebar, .md-footer")
-        finally:
-            browser.close()
+@pytest.mark.parametrize(
+    "paper", [same_page("interview/cheat-sheet", paper, id=paper) for paper in ("A4", "Letter")]
+)
+def test_the_cheat_sheet_prints_on_two_pages_at_most(
+    loaded: Callable[[str], Visit], site_url: str, paper: str
+) -> None:
+    seen = loaded(f"{site_url}/interview/cheat-sheet/")
+    seen.use_scheme("light")
+    seen.resize("desktop")
+    page = seen.page
+    pdf = page.pdf(format=paper, print_background=True)
+    shown = "s => [...document.querySelectorAll(s)].some(e => e.checkVisibility())"
+    on_screen = page.evaluate(shown, ".md-header, .md-sidebar, .md-footer")
+    page.emulate_media(media="print")
+    try:
+        printed = page.evaluate(shown, ".md-header, .md-sidebar, .md-footer")
+    finally:
+        page.emulate_media(media="null")  # no emulation: page.pdf() prints with print CSS
     pages = pdf_pages(pdf)
     assert 1 <= pages <= 2, f"the cheat sheet prints on {pages} {paper} pages"
     # Header, navigation and footer on screen; the print stylesheet hides them on paper.

@@ -40,7 +40,8 @@ def build(runs: int, site: Path) -> float:
 def visits(site: Path, runs: int) -> tuple[list[dict[str, Any]], str]:
     from playwright.sync_api import Response, sync_playwright
 
-    from ..test_browser import CHROMIUM, FLAGS, PAGES, WIDTHS, SiteHandler, page_path
+    from ..browser import CHROMIUM, FLAGS, WIDTHS, SiteHandler
+    from ..test_browser import PAGES, page_path
 
     handler = functools.partial(SiteHandler, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
