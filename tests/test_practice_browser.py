@@ -235,8 +235,9 @@ def test_a_group_page_opens_and_closes_every_answer_and_links_each_question(
     # An answer opened is set at the size of the page's text, not smaller.
     page.get_by_role("button", name="Expand all").click()
     size = "e => getComputedStyle(e).fontSize"
+    # (the article's own size is the body text's: Material's .md-typeset)
     assert answers.first.locator("p").first.evaluate(size) == page.locator(
-        "article > p"
+        "article.md-typeset"
     ).first.evaluate(size)
     # Each question's address, and a way to practise it alone.
     question = QUESTIONS[0]
@@ -487,7 +488,9 @@ def test_a_design_question_gets_the_longer_timer(contexts: Any, site_url: str) -
     if not design:
         pytest.skip("the bank has no design question yet")
     page = open_page(contexts(), f"{site_url}/interview/practice/?question={design[0].id}")
-    assert page.locator(".iq-clock").inner_text() == "10:00"
+    # Ten minutes from the start; a busy machine may take a few seconds to read it.
+    minutes, seconds = page.locator(".iq-clock").inner_text().split(":")
+    assert 9 * 60 + 50 <= int(minutes) * 60 + int(seconds) <= 10 * 60
     reveal(page)
     assert page.locator(".iq-rubric dt").all_inner_texts() == ["Junior", "Mid", "Senior"]
 
