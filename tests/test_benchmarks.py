@@ -138,6 +138,14 @@ def test_dev_py_test_runs_on_every_core_unless_told_otherwise() -> None:
         assert parallel(own) == [], own
 
 
+def test_under_ci_the_suite_prints_its_ten_slowest_tests() -> None:
+    ci = dev().ci_options
+    assert ci([], {"CI": "true"}) == ["--durations=10"]
+    assert ci([], {}) == []
+    assert ci([], {"CI": "false"}) == []
+    assert ci(["--durations=25"], {"CI": "true"}) == []  # the caller's own choice
+
+
 def test_the_page_is_in_the_nav_after_the_recording_format() -> None:
     nav = (ROOT / "mkdocs.yml").read_text()
     assert "- The recording format: recordings.md\n      - Benchmarks: benchmarks.md\n" in nav
