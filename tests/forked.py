@@ -37,7 +37,7 @@ from typing import IO, Any, NoReturn
 # What every snippet imports, imported once here: each fork has it already.
 import anthropic  # noqa: F401
 
-__all__ = ["forking_subprocess", "run_python"]
+__all__ = ["forking_subprocess", "run_python", "run_tool"]
 
 # A new interpreter's warning filters (pytest changes them only around each test).
 _DEFAULT_WARNING_FILTERS = list(warnings.filters)
@@ -81,6 +81,26 @@ def run_python(
             outputs.append(data.decode("utf-8", "replace") if text else data)
     out, err = outputs if outputs else (None, None)
     return subprocess.CompletedProcess(command, code, out, err)
+
+
+def run_tool(
+    *arguments: str,
+    cwd: Path | None = None,
+    timeout: float = 120,
+    env: Mapping[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """`python -m stream_replay ARGUMENTS` (what dev.py runs), in a fork of this process, in
+    the project's folder (or `cwd`), with no key and the network guard (`env` added)."""
+    from .project import ROOT, subprocess_env
+
+    return run_python(
+        ["-m", "stream_replay", *arguments],
+        cwd=cwd or ROOT,
+        env=subprocess_env(**(env or {})),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def _fd(stream: IO[Any] | int | None) -> int | None:

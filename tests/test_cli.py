@@ -21,7 +21,7 @@ import pytest
 
 from stream_replay import ReplayServer, load_recordings_for, parse_fault
 
-from .forked import run_python
+from .forked import run_python, run_tool
 from .project import DOCS_DIR, RECORDINGS_DIR, ROOT, output_file, subprocess_env
 
 pytestmark = pytest.mark.e2e
@@ -38,14 +38,7 @@ def run(*command: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 def tool(*arguments: str, **env: str) -> subprocess.CompletedProcess[str]:
     """`python -m stream_replay ARGUMENTS` (what dev.py runs), in a fork of this process."""
-    return run_python(
-        ["-m", "stream_replay", *arguments],
-        cwd=ROOT,
-        env=subprocess_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_tool(*arguments, timeout=60, env=env)
 
 
 @pytest.mark.parametrize("snippet", [TEXT_STREAM, CURL_STREAM], ids=str)

@@ -17,7 +17,7 @@ import yaml  # type: ignore[import-untyped]  # (mkdocs's own dependency)
 from stream_replay import Recording, ReplayServer, load_recording, parse_recording
 from stream_replay._drift import drift, structure
 
-from .forked import run_python
+from .forked import run_tool as tool
 from .project import RECORDINGS_DIR, ROOT, subprocess_env
 
 THINKING = RECORDINGS_DIR / "content_blocks" / "thinking_events.toml"
@@ -156,18 +156,6 @@ def dev(*args: str, cwd: Path = ROOT, **env: str) -> subprocess.CompletedProcess
     )
 
 
-def tool(*args: str, cwd: Path = ROOT, **env: str) -> subprocess.CompletedProcess[str]:
-    """`python -m stream_replay ARGS` (what dev.py runs), in a fork of this process."""
-    return run_python(
-        ["-m", "stream_replay", *args],
-        cwd=cwd,
-        env=subprocess_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 @pytest.mark.e2e
 def test_the_drift_command_prints_a_structural_diff(tmp_path: Path) -> None:
     changed = tmp_path / "raw_events.toml"
@@ -200,8 +188,7 @@ def test_drift_live_rerecords_each_snippet_and_compares(tmp_path: Path) -> None:
             "--live",
             *snippets,
             cwd=project,
-            ANTHROPIC_API_KEY="k",
-            ANTHROPIC_BASE_URL=api.url,
+            env={"ANTHROPIC_API_KEY": "k", "ANTHROPIC_BASE_URL": api.url},
         )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 recording(s) compared: 0 with structural drift." in result.stdout
