@@ -35,6 +35,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from .project import PUBLISHED_SITE_URL
+from .theme import COLOR_SCHEME_ATTRIBUTE, COLOR_SCHEMES
+
 if TYPE_CHECKING:
     from playwright.sync_api import (
         Browser,
@@ -49,6 +52,7 @@ __all__ = [
     "CHROMIUM",
     "FLAGS",
     "PROBES",
+    "SITE_PATH",
     "WIDTHS",
     "Scheme",
     "SiteHandler",
@@ -77,15 +81,16 @@ FLAGS = [
 ]
 WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
 Scheme = Literal["light", "dark"]
-# Material's name for each scheme (the body's data-md-color-scheme), and the title of the
-# header's toggle that switches to it.
-MATERIAL_SCHEMES = {"light": "default", "dark": "slate"}
+# The title of the header's toggle that switches to each scheme (mkdocs.yml's palette).
 TOGGLES = {"light": "Light mode", "dark": "Dark mode"}
 PROBES = (Path(__file__).parent / "site_probes.js").read_text()
+# The built site is served at its address's path, as its host serves it: /streaming/.
+SITE_PATH = urlsplit(PUBLISHED_SITE_URL).path.rstrip("/")
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
-    """Serves the built site as a static host does: 404.html for a path that is not there."""
+    """Serves the built site as a static host does: at SITE_PATH, with 404.html for a path
+    that is not there."""
 
     requested: ClassVar[Counter[str]] = Counter()  # the paths asked for, in this process
 
@@ -95,6 +100,11 @@ class SiteHandler(SimpleHTTPRequestHandler):
     def do_GET(self) -> None:
         SiteHandler.requested[urlsplit(self.path).path] += 1
         super().do_GET()
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(f"{SITE_PATH}/"):
+            return str(Path(self.directory) / "404.html" / "not-here")  # answered with a 404
+        return super().translate_path(path.removeprefix(SITE_PATH))
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(self.directory) / "404.html"
@@ -114,7 +124,7 @@ def site_url(built_site: Path) -> Iterator[str]:
     handler = functools.partial(SiteHandler, directory=str(built_site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield f"http://127.0.0.1:{server.server_port}{SITE_PATH}"
     server.shutdown()
 
 
@@ -207,16 +217,16 @@ class Visit:
 
     def scheme(self) -> str:
         """Material's scheme on the page: "default" (light) or "slate" (dark)."""
-        return str(self.page.get_attribute("body", "data-md-color-scheme"))
+        return str(self.page.get_attribute("body", COLOR_SCHEME_ATTRIBUTE))
 
     def use_scheme(self, scheme: Scheme) -> None:
         """The reader's system switches to `scheme` and the reader switches the page to it with
         the header's toggle, as Material follows a preference only when a page loads."""
         self.page.emulate_media(color_scheme=scheme)
-        if self.scheme() != MATERIAL_SCHEMES[scheme]:
+        if self.scheme() != COLOR_SCHEMES[scheme]:
             self.page.locator(f"label[title='{TOGGLES[scheme]}']").click()
             self.page.wait_for_function(
-                "s => document.body.dataset.mdColorScheme === s", arg=MATERIAL_SCHEMES[scheme]
+                "s => document.body.dataset.mdColorScheme === s", arg=COLOR_SCHEMES[scheme]
             )
             # Material stores the choice for the next page the reader opens; the next page a
             # test opens is a first visit.

@@ -18,8 +18,21 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from .browser import MATERIAL_SCHEMES, Scheme, SiteHandler, Visit, same_page
+from .browser import SITE_PATH, Scheme, SiteHandler, Visit, same_page
 from .project import DOCS_DIR, ROOT, once_per_run
+from .theme import (
+    ARTICLE_PARAGRAPH,
+    CODE_COPY_BUTTON,
+    COLOR_SCHEMES,
+    HEADER,
+    HEADER_TITLE_CLASSES,
+    PRIMARY_COLOR_VARIABLES,
+    SEARCH_ICON,
+    SEARCH_INDEX_NAMES,
+    SEARCH_RESULT,
+    SEARCH_RESULT_TITLE,
+    is_search_index,
+)
 
 PAGES = sorted(p.relative_to(DOCS_DIR).with_suffix("") for p in DOCS_DIR.rglob("*.md"))
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -63,7 +76,7 @@ def budget_problems(visit: Visit, site_url: str) -> list[str]:
     elsewhere = [url for url in visit.downloaded if urlsplit(url).netloc != origin]
     if elsewhere:
         return [f"asked another server for {url}" for url in elsewhere]
-    if any(url.endswith("/search_index.json") for url in visit.downloaded):
+    if any(is_search_index(url) for url in visit.downloaded):
         return ["the search index was downloaded before anyone searched"]
     # The stream player (player.js, player.css) and a recording's data: only where one plays.
     played = set(
@@ -127,7 +140,7 @@ def test_a_page_as_a_reader_first_sees_it(
     scheme_used = seen.scheme()
     shown = seen.probe("codeTexts")
     assert {what: found for what, found in problems.items() if found} == {}
-    assert scheme_used == MATERIAL_SCHEMES[scheme]
+    assert scheme_used == COLOR_SCHEMES[scheme]
     built = built_site / page_path(page_name) / "index.html"
     assert shown == static_code_texts(built), "site.js changed the text of a block"
 
@@ -140,7 +153,7 @@ def test_a_first_visit_takes_the_readers_colour_scheme(
     its template writes into the header; every page carries the same palette, so that a
     reader who prefers the dark scheme gets it on every page, on a first visit."""
     seen = visits(f"{site_url}/retrying/", width="phone", scheme=scheme)
-    assert seen.scheme() == MATERIAL_SCHEMES[scheme]
+    assert seen.scheme() == COLOR_SCHEMES[scheme]
     palettes = {
         page.relative_to(built_site).as_posix(): re.findall(
             r'<input class="md-option" data-md-color-media="([^"]+)" '
@@ -172,10 +185,12 @@ def test_every_visit_downloads_the_whole_page_and_keeps_nothing(
     stored = second.page.evaluate("Object.keys(localStorage)")
     got = {urlsplit(url).path for url in second.downloaded}
     assert sorted(got - set(asked)) == []  # every byte from the site, none from a cache
-    assert {"/errors/", "/assets/site.js", "/assets/extra.css"} <= got
+    assert {
+        f"{SITE_PATH}/{path}" for path in ("errors/", "assets/site.js", "assets/extra.css")
+    } <= got
     assert sum(second.downloaded.values()) > 100_000  # the page, Material's styles and scripts
     assert "left" not in stored  # (Material stores its palette as each page loads)
-    assert second.scheme() == "default"  # not the dark scheme the first visit chose
+    assert second.scheme() == COLOR_SCHEMES["light"]  # not the dark scheme the first chose
 
 
 # Axe checks the whole of WCAG A and AA it can, and its best practices, on the page that holds
@@ -210,13 +225,15 @@ def test_the_contrast_probe_sees_what_axe_sees(visits: Callable[..., Visit], sit
     """Material's own deep orange, which this site's colours replace, fails both checks."""
     seen = visits(f"{site_url}/first-stream/")
     seen.page.add_style_tag(
-        content=":root { --md-primary-fg-color: #ff5722; --md-typeset-a-color: #ff5722 }"
+        content=":root { "
+        + " ".join(f"{name}: #ff5722;" for name in PRIMARY_COLOR_VARIABLES)
+        + " }"
     )
     found = seen.probe("lowContrast")
     results = Axe().run(
         seen.page, options={"runOnly": ["color-contrast"], "resultTypes": ["violations"]}
     )
-    assert any("md-header__topic" in problem or "md-ellipsis" in problem for problem in found)
+    assert any(name in problem for problem in found for name in HEADER_TITLE_CLASSES)
     assert results.violations_count == 1
 
 
@@ -224,12 +241,12 @@ def test_search_fetches_its_index_on_first_use_and_finds_a_page(
     visits: Callable[..., Visit], site_url: str
 ) -> None:
     seen = visits(f"{site_url}/first-stream/", width="phone")
-    before = any(url.endswith("/search_index.json") for url in seen.downloaded)
-    seen.page.locator("label[for='__search']").first.click()  # the search icon, on a phone
+    before = any(is_search_index(url) for url in seen.downloaded)
+    seen.page.locator(SEARCH_ICON).first.click()  # the search icon, on a phone
     seen.page.keyboard.type("idleness")  # a word of that page alone
-    seen.page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
-    titles = seen.page.locator(".md-search-result__item h1").all_inner_texts()
-    after = any(url.endswith("/search_index.json") for url in seen.downloaded)
+    seen.page.locator(SEARCH_RESULT).first.wait_for(timeout=10_000)
+    titles = seen.page.locator(SEARCH_RESULT_TITLE).all_inner_texts()
+    after = any(is_search_index(url) for url in seen.downloaded)
     assert not before, "the index was fetched before the reader searched"
     assert after
     assert "Stalls and timeouts" in titles, titles
@@ -242,11 +259,12 @@ def test_a_reader_arriving_from_a_search_result_gets_the_index_at_once(
     # Material asks for the index once its script has started, which on a busy machine can
     # come after the page has gone quiet: wait for the request to end, nothing clicked or typed.
     seen.page.wait_for_function(
-        "performance.getEntriesByType('resource')"
-        ".some(e => e.name.endsWith('/search_index.json') && e.responseEnd > 0)",
+        "names => performance.getEntriesByType('resource')"
+        ".some(e => names.some(n => e.name.endsWith('/' + n)) && e.responseEnd > 0)",
+        arg=list(SEARCH_INDEX_NAMES),
         timeout=10_000,
     )
-    fetched = any(url.endswith("/search_index.json") for url in seen.downloaded)
+    fetched = any(is_search_index(url) for url in seen.downloaded)
     assert fetched  # search.highlight marks the words searched for, from the index
 
 
@@ -257,7 +275,7 @@ def test_the_short_answer_is_set_at_body_size(
     page = loaded(f"{site_url}/{page_name}/").page
     size = "p => getComputedStyle(p).fontSize"
     answer = page.eval_on_selector(".admonition p:not(.admonition-title)", size)
-    body = page.eval_on_selector("article > p", size)
+    body = page.eval_on_selector(ARTICLE_PARAGRAPH, size)
     assert answer == body
 
 
@@ -269,7 +287,7 @@ def test_a_wire_block_copies_exactly_the_recorded_bytes(
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     block = page.locator(".language-text", has_text="event: message_start").first
     block.hover()
-    block.locator("button[data-clipboard-target]").click()
+    block.locator(CODE_COPY_BUTTON).click()
     copied = page.evaluate("navigator.clipboard.readText()")
     built = static_code_texts(built_site / "events" / "index.html")
     original = next(text for text in built if text.startswith("event: message_start"))
@@ -284,7 +302,7 @@ def test_a_console_block_copies_without_prompt_or_output(
     block = page.locator(".language-console").first
     shown = block.locator("code").inner_text()
     block.hover()
-    block.locator("button[data-clipboard-target]").click()
+    block.locator(CODE_COPY_BUTTON).click()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert shown.startswith("$ ")
     assert copied == shown.removeprefix("$ ").rstrip()
@@ -295,7 +313,7 @@ def test_the_404_page_keeps_its_styles_at_any_depth(
     visits: Callable[..., Visit], site_url: str
 ) -> None:
     seen = visits(f"{site_url}/no/such/page/")
-    header = seen.page.eval_on_selector(".md-header", "h => getComputedStyle(h).backgroundColor")
+    header = seen.page.eval_on_selector(HEADER, "h => getComputedStyle(h).backgroundColor")
     response = seen.response
     assert response is not None
     assert response.status == 404

@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import anthropic
-import httpx2
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Route
@@ -29,6 +28,7 @@ from .project import PLACEHOLDER_KEY, PLAYERS
 from .test_browser import AXE_OPTIONS, budget_problems
 from .test_events import request_of
 from .test_player_data import players_on_pages, recording_of
+from .theme import PAGE_TITLE
 
 PLAYED = {player_file(key, specs): (key, specs) for key, specs in PLAYERS}
 # (page, key, fault specs) of every player on a page; the page as its URL path names it.
@@ -76,13 +76,13 @@ def sdk_assembly(key: str, specs: tuple[str, ...]) -> Assembled:
                 stream.until_done()
             except anthropic.APIStatusError as raised:
                 error = raised
-            except httpx2.TransportError:
+            except anthropic.APIConnectionError:  # 2.17.0: the dropped connection, wrapped
                 cut = True
             message = stream.current_message_snapshot
         try:
             for event in client.messages.create(**request_of(recording), stream=True):
                 events.append(event.type)
-        except (anthropic.APIStatusError, httpx2.TransportError):
+        except (anthropic.APIStatusError, anthropic.APIConnectionError):
             pass
     assert not server.mismatches
     return Assembled(
@@ -341,8 +341,11 @@ def test_seeking_back_shows_each_earlier_state(open_player: Any) -> None:
 # --------------------------------------------------------------------------- loading
 
 
-def downloaded_paths(seen: Visit) -> list[str]:
-    return sorted(urlsplit(url).path for url in seen.downloaded if "player" in urlsplit(url).path)
+def downloaded_paths(seen: Visit, site_url: str) -> list[str]:
+    """The paths from the site's root of what a visit downloaded for a stream player."""
+    root = urlsplit(site_url).path
+    paths = [urlsplit(url).path.removeprefix(root) for url in seen.downloaded]
+    return sorted(path for path in paths if "player" in path)
 
 
 def test_only_a_page_with_a_player_loads_it_and_only_its_own_data(
@@ -350,9 +353,9 @@ def test_only_a_page_with_a_player_loads_it_and_only_its_own_data(
 ) -> None:
     without = visits(f"{site_url}/events/")
     assert without.page.locator(".stream-player").count() == 0
-    assert downloaded_paths(without) == []
+    assert downloaded_paths(without, site_url) == []
     seen, _ = open_player("first-stream")
-    assert downloaded_paths(seen) == [
+    assert downloaded_paths(seen, site_url) == [
         "/assets/player.css",
         "/assets/player.js",
         "/players/first_stream/text_stream.json",
@@ -403,7 +406,7 @@ def test_bad_data_shows_a_short_error_in_the_player(
     error = seen.page.locator(".stream-player .sp-error")
     error.wait_for(timeout=10_000)
     text = error.inner_text()
-    heading = seen.page.locator("article h1").inner_text()
+    heading = seen.page.locator(PAGE_TITLE).inner_text()
     assert said in text
     assert len(text) < 160
     assert heading.startswith("What is streaming")  # the rest of the page is there

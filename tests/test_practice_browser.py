@@ -25,6 +25,7 @@ from playwright.sync_api import (
 
 from .browser import WIDTHS, Scheme
 from .interview import GROUPS, load_bank
+from .theme import SEARCH_TOGGLE
 
 # The built site, served, and the browser: the fixtures of tests/browser.py.
 
@@ -250,7 +251,7 @@ def test_a_group_page_opens_and_closes_every_answer_and_links_each_question(
     goto(page)
     assert shown_question(page) == question.id
     # Not Material's `?q=`, which would open its search over the question.
-    assert not page.locator("#__search").is_checked()
+    assert not page.locator(SEARCH_TOGGLE).is_checked()
 
 
 def test_the_level_badges_differ_at_a_glance(contexts: Any, site_url: str) -> None:
