@@ -268,6 +268,12 @@ def _fidelity(f: dict[str, Any]) -> list[str]:
         " for the run: the floor (plain asyncio writing the same bytes on the same schedule)"
         " and the replay server, one after the other with the same client.</small>",
     ]
+    if "floor_median" not in f or "sdk_median" not in f:
+        lines += [
+            "",
+            "The floor and one SDK client: not measured yet in this section's run"
+            " (`python3 dev.py bench --only fidelity --write`).",
+        ]
     if "floor_median" in f:
         median, floor = f["median"], f["floor_median"]
         ratio = median["p95_ms"] / floor["p95_ms"] if floor["p95_ms"] > 0 else float("nan")

@@ -40,7 +40,7 @@ def build(runs: int, site: Path) -> float:
 def visits(site: Path, runs: int) -> tuple[list[dict[str, Any]], str]:
     from playwright.sync_api import Response, sync_playwright
 
-    from ..browser import CHROMIUM, FLAGS, WIDTHS, SiteHandler
+    from ..browser import CHROMIUM, FLAGS, SITE_PATH, WIDTHS, SiteHandler
     from ..test_browser import PAGES, page_path
 
     handler = functools.partial(SiteHandler, directory=str(site))
@@ -54,7 +54,7 @@ def visits(site: Path, runs: int) -> tuple[list[dict[str, Any]], str]:
             version = browser.version
             width, height = WIDTHS["desktop"]
             for page_name in PAGES:
-                url = f"http://{origin}/{page_path(page_name)}"
+                url = f"http://{origin}{SITE_PATH}/{page_path(page_name)}"
                 sizes: list[int] = []
                 times: list[float] = []
                 outside: set[str] = set()
