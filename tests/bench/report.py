@@ -273,6 +273,7 @@ def _fidelity(f: dict[str, Any]) -> list[str]:
             "",
             "The floor and one SDK client: not measured yet in this section's run"
             " (`python3 dev.py bench --only fidelity --write`).",
+            "",
         ]
     if "floor_median" in f:
         median, floor = f["median"], f["floor_median"]
