@@ -15,7 +15,8 @@
     python3 dev.py drift STORED NEW | --live           # compare recordings by structure
 
 Needs only Python 3.11+. The first run creates `.venv/` from the pinned, hash-checked
-`requirements.lock`; later runs reuse it until the lock changes.
+`requirements.lock`; later runs reuse it until the lock changes. Where Node and npm are
+installed, it also runs `npm ci` for the TypeScript examples (`package-lock.json`).
 Extra arguments go to the tool: `python3 dev.py test -k text_stream`.
 """
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -44,6 +46,8 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".installed-from"
 PROJECT_STAMP = VENV / ".project-installed-from"
 INPUTS = ("requirements.lock",)  # regenerated whenever the dependencies change
+NODE_MODULES = ROOT / "node_modules"
+NODE_STAMP = NODE_MODULES / ".installed-from"
 
 
 def fingerprint() -> str:
@@ -57,6 +61,7 @@ def ensure_environment() -> None:
     wanted = fingerprint()
     if STAMP.exists() and STAMP.read_text() == wanted:
         install_project()
+        ensure_node_modules()
         return
     print("Creating .venv from requirements.lock ...", flush=True)
     venv.EnvBuilder(clear=True, with_pip=True).create(VENV)
@@ -65,6 +70,22 @@ def ensure_environment() -> None:
     run([*pip, "install", "--require-hashes", "--no-deps", "-r", "requirements.lock"])
     STAMP.write_text(wanted)
     install_project()
+    ensure_node_modules()
+
+
+def ensure_node_modules() -> None:
+    """The TypeScript examples' packages, from package-lock.json (its integrity hashes checked),
+    when Node and npm are here; again whenever the lock changes. Without Node the TypeScript
+    examples' tests are skipped, each saying why."""
+    npm = shutil.which("npm")
+    if not shutil.which("node") or not npm:
+        return
+    wanted = hashlib.sha256((ROOT / "package-lock.json").read_bytes()).hexdigest()
+    if NODE_STAMP.exists() and NODE_STAMP.read_text() == wanted:
+        return
+    print("Installing node_modules from package-lock.json ...", flush=True)
+    run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"])
+    NODE_STAMP.write_text(wanted)
 
 
 def install_project() -> None:

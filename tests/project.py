@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from stream_replay import ReplayServer, load_recordings_for, parse_fault
+from stream_replay._platforms import replay_environment
+from stream_replay._typescript import NodeMissing, node_command
 
 ROOT = Path(__file__).resolve().parents[1]
 SNIPPETS_DIR = ROOT / "snippets"
@@ -23,14 +25,23 @@ DOCS_DIR = ROOT / "docs"
 SHARED_STREAMS = ROOT.parent / "shared" / "real-streams"
 PLACEHOLDER_KEY = "test-key-not-a-secret"
 
-# Python snippets, and shell ones (curl) that the tests run with bash.
+# Python snippets, shell ones (curl) that the tests run with bash, and TypeScript ones that
+# they run with Node (transpiled by esbuild: stream_replay._typescript).
 SNIPPETS = sorted(
-    p for p in SNIPPETS_DIR.rglob("*") if p.suffix in {".py", ".sh"} and not p.name.startswith("_")
+    p
+    for p in SNIPPETS_DIR.rglob("*")
+    if p.suffix in {".py", ".sh", ".ts"} and not p.name.startswith("_")
 )
 # Snippets that measure time replay at the recorded pace (speed 1), not at once; the times in
 # seconds they print ("0.71 s") are compared with the shown output within TIME_TOLERANCE.
 TIMED_SNIPPETS: set[str] = {"why_stream/time_to_first_token.py", "deadlines/watchdog.py"}
 TIME_TOLERANCE = 0.3
+# Snippets that also replay at the recorded pace, though they print no times: break_out.ts
+# aborts mid-stream, and at once (speed 0) the whole body would have arrived before its
+# abort(); Node 20's fetch (undici 6) can then leave finalMessage() pending for ever
+# (nodejs/undici#4089), which docs/typescript.md warns about. A reader's stream is still
+# arriving when they abort it, as it is at the recorded pace.
+PACED_SNIPPETS: set[str] = {"cancelling/break_out.ts"}
 # Snippets that serve (a web app that runs until stopped): run as __main__ they would never
 # return, so the generic snippet test skips them; tests/test_relay.py serves and checks them.
 # They print nothing worth showing: no output file.
@@ -49,6 +60,7 @@ SNIPPET_FAULTS: dict[str, list[str]] = {
     "errors/rate_limited.py": ["http:429:1"],
     "errors/error_in_stream.py": ["error:5"],
     "truncated/cut_connection.py": ["cut-mid:6"],
+    "truncated/cut_connection.ts": ["cut-mid:6"],
     "truncated/guarded.py": ["cut-mid:5@1"],
     "retrying/retry_then_resume.py": ["error:5@1"],
     "timeouts/idle_timeout.py": ["stall:12:3"],
@@ -102,7 +114,10 @@ def outputs_match(actual: str, shown: str, *, timed: bool) -> bool:
 
 
 def output_file(snippet: Path) -> Path:
-    """Where the output shown beside a snippet on its page lives."""
+    """Where the output shown beside a snippet on its page lives. A TypeScript snippet may
+    share its name (and recording) with a Python one: its output is `<name>.ts.output.txt`."""
+    if snippet.suffix == ".ts":
+        return snippet.with_name(f"{snippet.name}.output.txt")
     return snippet.with_suffix(".output.txt")
 
 
@@ -128,17 +143,19 @@ def run_snippet(
     `recordings_of` names another snippet whose recordings to use (for an edited copy).
     """
     recordings = load_recordings_for(recordings_of or snippet, ROOT)
-    speed = 1.0 if is_timed(snippet) else 0.0
+    speed = 1.0 if is_timed(snippet) or snippet_name(snippet) in PACED_SNIPPETS else 0.0
     capsys.readouterr()
     failure: BaseException | None = None
     stdout = ""
     faults = [parse_fault(spec) for spec in faults_of(snippet)]
     with ReplayServer(recordings, speed=speed, faults=faults) as server:
-        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
-        monkeypatch.setenv("ANTHROPIC_API_KEY", PLACEHOLDER_KEY)
+        for name, value in replay_environment(server.url, PLACEHOLDER_KEY).items():
+            monkeypatch.setenv(name, value)
         try:
             if snippet.suffix == ".sh":
                 stdout = run_shell_snippet(snippet)
+            elif snippet.suffix == ".ts":
+                stdout = run_typescript_snippet(snippet)
             else:
                 runpy.run_path(str(snippet), run_name="__main__")
         except BaseException as error:  # reported below, after any request mismatch
@@ -155,6 +172,21 @@ def run_shell_snippet(snippet: Path) -> str:
     """A shell snippet (curl) runs with bash, seeing the same environment a reader exports."""
     result = subprocess.run(
         ["bash", str(snippet)], capture_output=True, text=True, timeout=60, env=dict(os.environ)
+    )
+    if result.returncode:
+        raise AssertionError(f"{relative(snippet)} exited {result.returncode}:\n{result.stderr}")
+    return result.stdout
+
+
+def run_typescript_snippet(snippet: Path) -> str:
+    """A TypeScript snippet runs with Node, one process per example; skipped where Node or
+    node_modules is missing (CI installs Node: .ci/run)."""
+    try:
+        command = node_command(snippet, ROOT)
+    except NodeMissing as missing:
+        pytest.skip(str(missing))
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=60, env=dict(os.environ), cwd=ROOT
     )
     if result.returncode:
         raise AssertionError(f"{relative(snippet)} exited {result.returncode}:\n{result.stderr}")

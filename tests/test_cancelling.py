@@ -15,7 +15,15 @@ import pytest
 
 from stream_replay import ReplayServer, StallBefore, load_recording, load_recordings_for
 
-from .project import DOCS_DIR, PLACEHOLDER_KEY, RECORDINGS_DIR, ROOT, SNIPPETS_DIR, output_file
+from .project import (
+    DOCS_DIR,
+    PLACEHOLDER_KEY,
+    RECORDINGS_DIR,
+    ROOT,
+    SNIPPETS_DIR,
+    output_file,
+    run_typescript_snippet,
+)
 
 STALL = 30.0  # seconds: far longer than any of these tests may take
 
@@ -26,6 +34,7 @@ WAYS_OF_STOPPING = {
     "cancelling/create_with.py": 7,  # break after the 3rd text_delta (event 6); with exits
     "cancelling/cancel_task.py": 8,  # task.cancel() after the 4th text_delta (event 7)
     "sdk_helpers/close_early.py": 10,  # close() after the 6th text_delta (event 9)
+    "cancelling/break_out.ts": 8,  # abort() after the 4th text_delta (event 7), with Node
 }
 
 CREATE_WITH = load_recording(RECORDINGS_DIR / "cancelling" / "create_with.toml")
@@ -55,9 +64,12 @@ def test_each_way_of_stopping_closes_the_stream_while_the_server_is_sending(
         monkeypatch.setenv("ANTHROPIC_API_KEY", PLACEHOLDER_KEY)
         capsys.readouterr()
         started = time.monotonic()
-        runpy.run_path(str(snippet), run_name="__main__")
+        if snippet.suffix == ".ts":
+            printed = run_typescript_snippet(snippet)
+        else:
+            runpy.run_path(str(snippet), run_name="__main__")
+            printed = capsys.readouterr().out
         took = time.monotonic() - started
-        printed = capsys.readouterr().out
         assert wait_for(lambda: server.abandoned == 1), "the server never saw the client leave"
     # It stopped before the stall, and printed what its page shows.
     assert took < STALL / 2

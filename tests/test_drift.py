@@ -16,12 +16,14 @@ import yaml  # type: ignore[import-untyped]  # (mkdocs's own dependency)
 
 from stream_replay import Recording, ReplayServer, load_recording, parse_recording
 from stream_replay._drift import drift, structure
+from stream_replay._platforms import streams_api_events
 
 from .forked import run_tool as tool
 from .project import RECORDINGS_DIR, ROOT, subprocess_env
 
 THINKING = RECORDINGS_DIR / "content_blocks" / "thinking_events.toml"
 TEXT = RECORDINGS_DIR / "first_stream" / "raw_events.toml"
+CHUNKS = RECORDINGS_DIR / "openai_compat" / "text_stream.toml"
 
 
 def edited(path: Path, old: str, new: str, count: int = -1) -> Recording:
@@ -33,6 +35,8 @@ def edited(path: Path, old: str, new: str, count: int = -1) -> Recording:
 def rerecorded(recording: Recording) -> Recording:
     """The same exchange as a live re-recording would give it: other ids, other text cut into
     other deltas, other timing, pings elsewhere."""
+    if not streams_api_events(recording.request.path):
+        return rerecorded_chunks(recording)
     events = []
     clock = 1.7
     for event in recording.response.events:
@@ -67,6 +71,32 @@ def rerecorded(recording: Recording) -> Recording:
     )
     if "request-id" not in recording.response.headers:
         response = dataclasses.replace(response, headers=dict(recording.response.headers))
+    return dataclasses.replace(recording, response=response)
+
+
+def rerecorded_chunks(recording: Recording) -> Recording:
+    """The same for the OpenAI-compatible endpoint's chunks: another id and time of creation,
+    other text cut into other chunks, other counts, other timing."""
+    events = []
+    for number, event in enumerate(recording.response.events):
+        data = json.loads(json.dumps(event.data))
+        pieces = [data]
+        if isinstance(data, dict):
+            data |= {"id": "msg_01ANewIdFromAnotherRun00", "created": data["created"] + 60}
+            delta = data["choices"][0]["delta"] if data["choices"] else {}
+            if delta.get("content"):
+                delta["content"] = delta["content"].upper()
+                twin = json.loads(json.dumps(data))
+                twin["choices"][0]["delta"]["content"] = " and more"
+                pieces.append(twin)  # the same text cut into two chunks, not one
+            if data.get("usage"):
+                data["usage"] = {k: v + 40 for k, v in data["usage"].items()}
+        for piece in pieces:
+            text = piece if isinstance(piece, str) else json.dumps(piece)
+            raw = f"data: {text}\n\n".encode()
+            at = 1.7 + 0.123 * number
+            events.append(dataclasses.replace(event, at=at, raw=raw, data=piece))
+    response = dataclasses.replace(recording.response, events=tuple(events), at=0.9)
     return dataclasses.replace(recording, response=response)
 
 
@@ -161,6 +191,38 @@ def test_a_changed_stop_reason_status_and_header_are_found() -> None:
     ]
 
 
+def test_the_chunks_structure_is_what_each_chunk_carries() -> None:
+    # The OpenAI-compatible endpoint's chunks have no `type`: a chunk's kind is what it
+    # carries, and its finish_reason is the stop reason.
+    stored = structure(load_recording(CHUNKS))
+    assert stored.sequence == (
+        "chunk: role",
+        "chunk: content",
+        "chunk: finish_reason",
+        "chunk: usage",
+        "[DONE]",
+    )
+    assert stored.stop_reason == "stop"
+
+
+def test_a_missing_usage_chunk_and_another_finish_reason_are_found() -> None:
+    stored = load_recording(CHUNKS)
+    head, *tables = CHUNKS.read_text().split("[[events]]\n")
+    kept = [table for table in tables if '"usage"' not in table]
+    assert len(kept) == len(tables) - 1
+    text = head + "".join("[[events]]\n" + table for table in kept)
+    new = parse_recording(
+        text.replace('"finish_reason":"stop"', '"finish_reason":"length"'), CHUNKS.name
+    )
+    assert drift(stored, new) == [
+        "events (- stored, + new; a run of one kind shown once, pings left out):",
+        "    chunk: finish_reason",
+        "  - chunk: usage",
+        "    [DONE]",
+        "stop reason: stop -> length",
+    ]
+
+
 def test_structure_ignores_how_many_deltas_and_pings() -> None:
     kinds = structure(load_recording(TEXT)).sequence
     assert kinds == (
@@ -200,6 +262,21 @@ def test_the_drift_command_prints_a_structural_diff(tmp_path: Path) -> None:
     assert "Traceback" not in missing.stderr
 
 
+def drift_live(
+    project: Path, recordings: list[Recording], *snippets: str
+) -> subprocess.CompletedProcess[str]:
+    """`drift --live` in `project`, a replay of `recordings` standing in for the live API
+    (through $ANTHROPIC_BASE_URL)."""
+    with ReplayServer(recordings, speed=0) as api:
+        return tool(
+            "drift",
+            "--live",
+            *snippets,
+            cwd=project,
+            env={"ANTHROPIC_API_KEY": "k", "ANTHROPIC_BASE_URL": api.url},
+        )
+
+
 @pytest.mark.e2e
 def test_drift_live_rerecords_each_snippet_and_compares(tmp_path: Path) -> None:
     project = tmp_path / "project"
@@ -210,15 +287,7 @@ def test_drift_live_rerecords_each_snippet_and_compares(tmp_path: Path) -> None:
         load_recording(ROOT / "recordings/first_stream" / f"{n}.toml")
         for n in ("text_stream", "raw_events")
     ]
-    # The replay server stands in for the live API, through $ANTHROPIC_BASE_URL.
-    with ReplayServer(recordings, speed=0) as api:
-        result = tool(
-            "drift",
-            "--live",
-            *snippets,
-            cwd=project,
-            env={"ANTHROPIC_API_KEY": "k", "ANTHROPIC_BASE_URL": api.url},
-        )
+    result = drift_live(project, recordings, *snippets)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 recording(s) compared: 0 with structural drift." in result.stdout
     assert (project / "recordings").is_dir()
@@ -269,3 +338,26 @@ def test_the_drift_workflow_says_it_skipped_without_a_secret(tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr
     assert "skipped" in result.stdout
     assert "no ANTHROPIC_API_KEY secret" in result.stdout
+
+
+@pytest.mark.e2e
+def test_drift_live_skips_the_snippets_of_platforms_it_cannot_record(tmp_path: Path) -> None:
+    # The weekly job re-records every snippet: Bedrock's and Vertex's are constructed, and
+    # skipped with a line each, not counted as failures.
+    project = tmp_path / "project"
+    for key in ("first_stream/text_stream", "bedrock/text_stream", "vertex/text_stream"):
+        for folder, suffix in (("snippets", ".py"), ("recordings", ".toml")):
+            (project / folder / key).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(ROOT / folder / f"{key}{suffix}", project / folder / f"{key}{suffix}")
+    result = drift_live(project, [load_recording(RECORDINGS_DIR / "first_stream/text_stream.toml")])
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert (
+        "skipping snippets/bedrock/text_stream.py: Amazon Bedrock's recordings are constructed"
+        in lines
+    )
+    assert (
+        "skipping snippets/vertex/text_stream.py: Google Vertex AI's recordings are constructed"
+        in lines
+    )
+    assert "1 recording(s) compared: 0 with structural drift." in lines

@@ -51,6 +51,7 @@ TIMELINE_PICTURES: dict[str, tuple[str, ...]] = {
     "thinking/omitted_stream": (),
     "server_tools/web_search_events": (),
     "deadlines/watchdog/1_prime": (),
+    "openai_compat/text_stream": (),
 }
 
 # Where a page shows a recording's own wire text without discussing the stream it comes from:

@@ -394,3 +394,39 @@ def test_the_upstream_defaults_to_anthropic_base_url(
     assert record_snippet(snippet, today=TODAY, overwrite=True) == 0
     recorded = load_recording(project / "recordings" / "first_stream" / "raw_events.toml")
     assert recorded.provenance.upstream == upstream.url
+
+
+def test_the_openai_compatible_endpoint_is_recorded_through_the_proxy(
+    project: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # The openai SDK reaches the proxy through OPENAI_BASE_URL, with the Claude API key.
+    original = load_recording(RECORDINGS_DIR / "openai_compat" / "text_stream.toml")
+    snippet = project / "snippets" / "openai_compat" / "text_stream.py"
+    with ReplayServer([original], speed=0) as upstream:
+        code = record_snippet(snippet, upstream=upstream.url, today=TODAY, overwrite=True)
+    assert code == 0, capfd.readouterr().err
+    written = project / "recordings" / "openai_compat" / "text_stream.toml"
+    assert FAKE_KEY not in written.read_text(encoding="utf-8")
+    recorded = load_recording(written)
+    assert recorded.request == original.request
+    assert [e.raw for e in recorded.response.events] == [e.raw for e in original.response.events]
+
+
+@pytest.mark.parametrize(
+    ("topic", "platform"), [("bedrock", "Amazon Bedrock"), ("vertex", "Google Vertex AI")]
+)
+def test_a_platform_the_recorder_cannot_reach_is_refused_saying_why(
+    project: Path,
+    upstream: ReplayServer,
+    capfd: pytest.CaptureFixture[str],
+    topic: str,
+    platform: str,
+) -> None:
+    snippet = project / "snippets" / topic / "text_stream.py"
+    before = (project / "recordings" / topic / "text_stream.toml").read_bytes()
+    assert record_snippet(snippet, upstream=upstream.url, overwrite=True) == 1
+    err = capfd.readouterr().err
+    assert f"streams from {platform}, which the recorder" in err
+    assert "its recordings are constructed" in err
+    assert len(err.strip().splitlines()) == 1
+    assert (project / "recordings" / topic / "text_stream.toml").read_bytes() == before

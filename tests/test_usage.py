@@ -10,6 +10,7 @@ import anthropic
 import pytest
 
 from stream_replay import ReplayServer, load_recording, load_sse_body
+from stream_replay._platforms import streams_api_events
 
 from .project import DOCS_DIR, PLACEHOLDER_KEY, RECORDINGS_DIR, ROOT, relative
 from .test_recording import real_streams
@@ -18,12 +19,14 @@ RAW_EVENTS = load_recording(RECORDINGS_DIR / "first_stream" / "raw_events.toml")
 
 
 def stream_data(path: Path) -> list[dict[str, Any]]:
-    """The JSON data of each event of a recording or of a bare `.sse` body."""
+    """The JSON data of each event of a recording or of a bare `.sse` body: none for an HTTP
+    error, nor for the OpenAI-compatible endpoint's chunks, whose usage is OpenAI's."""
     if path.suffix == ".sse":
         events = load_sse_body(path)
     else:
         recording = load_recording(path)
-        events = recording.response.events if recording.response.body is None else ()
+        api = streams_api_events(recording.request.path) and recording.response.body is None
+        events = recording.response.events if api else ()
     return [event.data for event in events if isinstance(event.data, dict)]
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from ._drift import drift
 from ._errors import RecordingError
 from ._faults import FAULT_SPECS, Fault, parse_fault
+from ._platforms import replay_environment
 from ._recording import Recording, load_recording, load_sse_body
 from ._server import ReplayServer
 from ._snippets import (
@@ -25,6 +26,7 @@ from ._snippets import (
 )
 from ._timeline import timeline
 from ._timeline_svg import timeline_svg
+from ._typescript import NodeMissing, TranspileError
 
 # The replay server needs *a* key, as the API does, but never sees a real one.
 PLACEHOLDER_KEY = "replay-no-key-needed"
@@ -146,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 compare.error("give two recordings (or two folders) to compare, or --live")
             return drift_paths(args.paths[0], args.paths[1])
         return check_files(args.paths)
-    except (RecordingError, OSError) as error:
+    except (RecordingError, OSError, NodeMissing, TranspileError) as error:
         print(f"stream-replay: {_one_line(error)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -232,7 +234,8 @@ def run_snippet(snippet: Path, *, speed: float, live: bool, faults: Sequence[Fau
     for fault in faults:
         print(f"injecting {fault}", file=sys.stderr)
     with ReplayServer(recordings, speed=speed, faults=faults) as server:
-        env = {**os.environ, "ANTHROPIC_BASE_URL": server.url, "ANTHROPIC_API_KEY": PLACEHOLDER_KEY}
+        # Every client (Anthropic, Bedrock, Vertex, TypeScript, openai) at the server.
+        env = {**os.environ, **replay_environment(server.url, PLACEHOLDER_KEY)}
         env.pop("ANTHROPIC_AUTH_TOKEN", None)
         code = subprocess.run(snippet_command(snippet), env=env).returncode
     if server.mismatch_count:
@@ -340,8 +343,9 @@ def _report(pairs: Sequence[tuple[str, Path | None, Path | None]]) -> int:
 
 
 def drift_live(snippets: Sequence[Path]) -> int:
-    """Re-record snippets from the live API into a temporary folder; compare with the stored."""
-    from ._recorder import record_snippet
+    """Re-record snippets from the live API into a temporary folder; compare with the stored.
+    With no snippets named, those of platforms the recorder cannot reach are skipped."""
+    from ._recorder import record_snippet, unrecordable_platform
 
     if not os.environ.get("ANTHROPIC_API_KEY"):
         print("stream-replay: drift --live needs ANTHROPIC_API_KEY set", file=sys.stderr)
@@ -358,7 +362,12 @@ def drift_live(snippets: Sequence[Path]) -> int:
         fresh = Path(folder)
         for snippet in chosen:
             stored = recording_paths_for(snippet, root)
-            print(f"re-recording {snippet.resolve().relative_to(root)} ...", flush=True)
+            shown = snippet.resolve().relative_to(root)
+            platform = None if snippets else unrecordable_platform(snippet, root)
+            if platform is not None:  # named, it is refused by the recorder, which says why
+                print(f"skipping {shown}: {platform}'s recordings are constructed", flush=True)
+                continue
+            print(f"re-recording {shown} ...", flush=True)
             if record_snippet(snippet, recordings_dir=fresh, overwrite=True, max_seconds=300):
                 failed += 1
                 continue

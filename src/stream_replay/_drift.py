@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ._openai import read_chunk
 from ._recording import Recording
 
 __all__ = ["Structure", "drift", "structure"]
@@ -36,7 +37,11 @@ class Structure:
 
 
 def event_kind(data: Any) -> str:
-    """`content_block_start text`, `content_block_delta text_delta`, `message_stop`, ..."""
+    """`content_block_start text`, `content_block_delta text_delta`, `message_stop`, ...; on
+    the OpenAI-compatible endpoint, `chunk: content`, `chunk: usage`, `[DONE]` (`_openai.py`)."""
+    chunk = read_chunk(data)
+    if chunk is not None:
+        return chunk.kind
     if not isinstance(data, dict):
         return "(comment)"
     kind = str(data.get("type"))
@@ -110,6 +115,9 @@ def structure(recording: Recording) -> Structure:
             paths.setdefault(path, set()).add(value)
         if kind == "message_delta" and isinstance(event.data.get("delta"), dict):
             stop_reason = event.data["delta"].get("stop_reason", stop_reason)
+        chunk = read_chunk(event.data)
+        if chunk is not None and chunk.finish_reason is not None:
+            stop_reason = chunk.finish_reason
     if response.body is not None:
         paths = fields.setdefault("(body)", {})
         for path, value in field_paths(_json_or_none(response.body)):

@@ -1,6 +1,7 @@
 """Record a snippet's requests: a proxy on 127.0.0.1 between the snippet and the API.
 
-The snippet runs with ANTHROPIC_BASE_URL pointing at the proxy. The proxy forwards each
+The snippet runs with ANTHROPIC_BASE_URL pointing at the proxy (and OPENAI_BASE_URL, for the
+`openai` SDK on the API's OpenAI-compatible endpoint). The proxy forwards each
 request upstream, streams the answer back chunk by chunk as it arrives (so the snippet behaves
 as it would live), and notes when each event arrived. Afterwards each exchange becomes a
 recording at the snippet's conventional place (see _snippets.py).
@@ -40,6 +41,7 @@ from ._http import (
     read_body,
     request_path,
 )
+from ._platforms import PLATFORM_NAMES, platform_of, recordable, streams_api_events
 from ._recording import (
     EVENT_STREAM,
     MATCHED_REQUEST_HEADERS,
@@ -49,15 +51,22 @@ from ._recording import (
     Recording,
     dump_recording,
     find_secret,
+    load_recording,
     parse_recording,
     sse_events,
 )
 from ._secrets import SecretFinder, credentials_in, credentials_in_query, without_credentials
 from ._server import MAX_REQUEST_BYTES, TOO_LARGE_MESSAGE, api_error
-from ._snippets import find_project_root, snippet_command, snippet_key
+from ._snippets import find_project_root, recording_paths_for, snippet_command, snippet_key
 from ._sse import EventSplitter
 
-__all__ = ["DEFAULT_UPSTREAM", "Exchange", "RecordingProxy", "record_snippet"]
+__all__ = [
+    "DEFAULT_UPSTREAM",
+    "Exchange",
+    "RecordingProxy",
+    "record_snippet",
+    "unrecordable_platform",
+]
 
 DEFAULT_UPSTREAM = "https://api.anthropic.com"
 # Per-connection or recomputed by httpx; accept-encoding is replaced by "identity" so the body
@@ -218,7 +227,9 @@ class RecordingProxy(ThreadedServer):
 def to_recording(exchange: Exchange, upstream: str, today: dt.date, name: Path) -> Recording:
     # The whole body at once: only its first event may start with a byte-order mark.
     body = b"".join(raw for _, raw in exchange.events)
-    checked = sse_events(body, name) if body else ()  # none: an HTTP error's body
+    chunks = not streams_api_events(exchange.request.path)
+    # none: an HTTP error's body
+    checked = sse_events(body, name, chunks=chunks) if body else ()
     # sse_events checks each event and parses its data; the offset is the one observed.
     events = tuple(
         dataclasses.replace(event, at=at)
@@ -253,6 +264,23 @@ def to_recording(exchange: Exchange, upstream: str, today: dt.date, name: Path) 
 
 class RecordingRefused(Exception):
     """Recording stopped before anything was written; the message says why, in one line."""
+
+
+def unrecordable_platform(snippet: Path, root: Path) -> str | None:
+    """The platform a snippet's stored recordings belong to, if the recorder cannot reach it
+    (Amazon Bedrock, Google Vertex AI: their recordings are constructed); None otherwise."""
+    try:
+        paths = recording_paths_for(snippet, root)
+    except FileNotFoundError:
+        return None
+    for path in paths:
+        try:
+            request_path = load_recording(path, name=path.relative_to(root)).request.path
+        except RecordingError:
+            continue  # a broken recording is for the recorder to replace
+        if not recordable(request_path):
+            return PLATFORM_NAMES[platform_of(request_path)]
+    return None
 
 
 def record_snippet(
@@ -304,6 +332,12 @@ def _record(
     upstream = upstream.rstrip("/")
     if upstream == DEFAULT_UPSTREAM and not os.environ.get("ANTHROPIC_API_KEY"):
         raise RecordingRefused("recording from the live API needs ANTHROPIC_API_KEY set")
+    platform = unrecordable_platform(snippet, root)
+    if platform is not None:
+        raise RecordingRefused(
+            f"{snippet} streams from {platform}, which the recorder (a proxy in front of the "
+            "Claude API) cannot reach; its recordings are constructed"
+        )
     folder_of_recordings = recordings_dir or root / "recordings"
     shown_root = root if folder_of_recordings.is_relative_to(root) else folder_of_recordings
 
@@ -320,7 +354,10 @@ def _record(
         )
 
     with RecordingProxy(upstream, max_events=max_events) as proxy:
-        env = {**os.environ, "ANTHROPIC_BASE_URL": proxy.url}
+        env = {**os.environ, "ANTHROPIC_BASE_URL": proxy.url, "OPENAI_BASE_URL": f"{proxy.url}/v1/"}
+        # The openai SDK on the OpenAI-compatible endpoint takes a Claude API key.
+        if os.environ.get("ANTHROPIC_API_KEY"):
+            env["OPENAI_API_KEY"] = os.environ["ANTHROPIC_API_KEY"]
         try:
             # In a session of its own: Ctrl-C reaches the recorder, which stops the snippet,
             # instead of every process printing its own traceback.

@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from ._errors import RecordingError
+from ._openai import check_chunk
+from ._platforms import AWS_EVENT_STREAM, streams_api_events
 from ._secrets import KEY_PATTERN, SecretFinder, json_unescaped, strings_in
 from ._sse import BOM, parse_event, split_events
 
@@ -182,7 +184,14 @@ def _parse(text: str, path: Path) -> Recording:
 
     provenance = _provenance(document["provenance"], locate, fail)
     request = _request(document["request"], locate, fail)
-    response = _response(document["response"], document.get("events"), locate, path, fail)
+    response = _response(
+        document["response"],
+        document.get("events"),
+        locate,
+        path,
+        fail,
+        chunks=not streams_api_events(request.path),
+    )
     recording = Recording(path, provenance, request, response)
     found = find_secret(recording, finder)
     if found:
@@ -324,8 +333,15 @@ def _request(table: dict[str, Any], locate: _Locator, fail: _Fail) -> RecordedRe
 
 
 def _response(
-    table: dict[str, Any], events: Any, locate: _Locator, path: Path, fail: _Fail
+    table: dict[str, Any],
+    events: Any,
+    locate: _Locator,
+    path: Path,
+    fail: _Fail,
+    *,
+    chunks: bool = False,
 ) -> RecordedResponse:
+    """`chunks`: the events are the OpenAI-compatible endpoint's (`_openai.py`)."""
     line = locate.table("response")
     unknown = set(table) - {"status", "headers", "at", "body", "cut"}
     if unknown:
@@ -339,7 +355,8 @@ def _response(
     if not isinstance(cut, bool):
         raise fail(locate.key("response", "cut"), "cut must be true or false")
     body = table.get("body")
-    streaming = headers.get("content-type", "").startswith(EVENT_STREAM)
+    # Bedrock's frames are made from the recorded events as they are sent (_bedrock.py).
+    streaming = headers.get("content-type", "").startswith((EVENT_STREAM, AWS_EVENT_STREAM))
     if body is not None:
         if cut:
             raise fail(locate.key("response", "cut"), "only an event stream can be cut")
@@ -379,6 +396,7 @@ def _response(
                 first=index == 0,
                 last=index == len(events) - 1,
                 one_line=not locate.is_multiline(sse_line),
+                chunks=chunks,
             )
         )
     return RecordedResponse(status, headers, at, events=tuple(parsed), cut=cut)
@@ -408,8 +426,9 @@ def load_sse_body(path: Path | str) -> tuple[RecordedEvent, ...]:
     return events
 
 
-def sse_events(body: bytes, path: Path | str) -> tuple[RecordedEvent, ...]:
-    """Split a whole body into checked events; a leading byte-order mark is allowed."""
+def sse_events(body: bytes, path: Path | str, *, chunks: bool = False) -> tuple[RecordedEvent, ...]:
+    """Split a whole body into checked events; a leading byte-order mark is allowed.
+    `chunks`: the events are the OpenAI-compatible endpoint's (`_openai.py`)."""
     if not body.removeprefix(BOM.encode()).strip(b"\r\n"):
         raise RecordingError(path, None, "holds no events; a stream has one at least")
     events: list[RecordedEvent] = []
@@ -417,7 +436,8 @@ def sse_events(body: bytes, path: Path | str) -> tuple[RecordedEvent, ...]:
     pieces = split_events(body)
     for index, raw in enumerate(pieces):
         last = index == len(pieces) - 1
-        events.append(_event(raw, 0.0, Path(path), line, first=index == 0, last=last))
+        first = index == 0
+        events.append(_event(raw, 0.0, Path(path), line, first=first, last=last, chunks=chunks))
         line += raw.count(b"\n")
     return tuple(events)
 
@@ -431,6 +451,7 @@ def _event(
     first: bool,
     last: bool,
     one_line: bool = False,
+    chunks: bool = False,
 ) -> RecordedEvent:
     """Check one event's text: SSE fields, JSON data whose `type` repeats the event name.
 
@@ -446,7 +467,7 @@ def _event(
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise fail(0, f"not UTF-8: {error}") from None
-    simple = _SIMPLE_EVENT.fullmatch(text)
+    simple = None if chunks else _SIMPLE_EVENT.fullmatch(text)
     if simple:  # the common shape, `event: NAME` and one `data:` line: no need to parse lines
         return _event_data(raw, at, simple.group(1), [simple.group(2)], first_line, 1, fail)
     lines = raw.splitlines(keepends=True)
@@ -469,6 +490,11 @@ def _event(
         elif sse_field.name == "data":
             data_line = sse_field.line if data_line is None else data_line
             data_lines.append(sse_field.value)
+    if chunks:
+        data, reason = check_chunk(data_lines, name)
+        if reason is not None:
+            raise fail(data_line or 0, reason)
+        return RecordedEvent(at, raw, name, data, first_line or 0)
     if data_line is None:
         if name is not None:
             raise fail(0, f"event {name!r} has no data: line")

@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from ._bedrock import plan_frames
 from ._faults import ERROR_MESSAGES, ERROR_TYPES, Fault, HttpError, Plan, plan_response
 from ._http import (
     BODY_TIMEOUT,
@@ -38,6 +39,7 @@ from ._http import (
     request_path,
 )
 from ._matching import IncomingRequest, Mismatch, closest_recording, request_diff
+from ._platforms import AWS_EVENT_STREAM, has_credentials, platform_of
 from ._recording import MATCHED_REQUEST_HEADERS, RecordedResponse, Recording
 
 __all__ = ["MAX_REQUEST_BYTES", "ConnectionCut", "ReplayServer", "api_error"]
@@ -146,13 +148,13 @@ class ReplayServer(ThreadedServer):
             return self._too_large(request_id)
         # The same checks, in the same order and words, as the real API. A key may come as
         # x-api-key (curl, the docs) or as a bearer token (the Python SDK 2.x sends that).
-        if not headers.get("x-api-key") and not headers.get("authorization", "").startswith(
-            "Bearer "
-        ):
+        # Bedrock's SigV4 signature and Vertex's Google token count too (_platforms.py).
+        if not has_credentials(headers):
             return api_error(
                 401, "authentication_error", "x-api-key header is required", request_id
             )
-        if not headers.get("anthropic-version"):
+        platform = platform_of(request_path(request))
+        if not headers.get("anthropic-version") and platform == "anthropic":
             return api_error(
                 400, "invalid_request_error", "anthropic-version: header is required", request_id
             )
@@ -184,9 +186,9 @@ class ReplayServer(ThreadedServer):
             with self._lock:
                 self.abandoned += 1
             return Response(status_code=499)  # never sent: the client has gone
-        plan = plan_response(
-            recording.response.events, self.faults, number, cut=recording.response.cut
-        )
+        # Bedrock answers in AWS event-stream frames; every other platform in SSE.
+        planner = plan_frames if _is_frames(recording.response) else plan_response
+        plan = planner(recording.response.events, self.faults, number, cut=recording.response.cut)
         if plan.http_error is not None:
             return _http_error(plan.http_error, request_id)
         return self._respond(recording.response, plan, started, request_id)
@@ -257,6 +259,10 @@ class ReplayServer(ThreadedServer):
         that no stream, however long or finely cut, holds up the others."""
         due = started + (offset / self.speed if self.speed else 0.0) + delay
         await asyncio.sleep(max(due - time.monotonic(), 0.0))
+
+
+def _is_frames(response: RecordedResponse) -> bool:
+    return response.headers.get("content-type", "").startswith(AWS_EVENT_STREAM)
 
 
 def _http_error(fault: HttpError, request_id: str) -> Response:

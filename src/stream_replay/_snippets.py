@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from ._recording import Recording, load_recording
+from ._typescript import node_command
 
 __all__ = [
     "find_project_root",
@@ -30,9 +31,12 @@ def find_project_root(start: Path) -> Path:
 
 
 def snippet_command(snippet: Path) -> list[str]:
-    """How a reader runs a snippet: Python files with this Python, shell ones (curl) with bash."""
+    """How a reader runs a snippet: Python files with this Python, shell ones (curl) with bash,
+    TypeScript ones with Node (raises NodeMissing where Node or node_modules is missing)."""
     if snippet.suffix == ".sh":
         return ["bash", str(snippet)]
+    if snippet.suffix == ".ts":
+        return node_command(snippet, find_project_root(snippet.resolve().parent))
     return [sys.executable, str(snippet)]
 
 
@@ -52,7 +56,7 @@ def recording_paths_for(snippet: Path, root: Path | None = None) -> list[Path]:
     paths = [single] if single.is_file() else sorted(folder.glob("*.toml"))
     if not paths:
         raise FileNotFoundError(
-            f"no recording for snippets/{relative.as_posix()}.py: expected "
+            f"no recording for snippets/{relative.as_posix()}{snippet.suffix}: expected "
             f"recordings/{relative.as_posix()}.toml or recordings/{relative.as_posix()}/*.toml"
         )
     return paths

@@ -4,23 +4,31 @@ from __future__ import annotations
 
 import json
 
+from ._openai import read_chunk
 from ._recording import Recording
 
 __all__ = ["timeline"]
 
 
 def timeline(recording: Recording) -> str:
-    """One line per event: its offset from the request, its type, and any text it carries."""
+    """One line per event: its offset from the request, its type, and any text it carries
+    (on the OpenAI-compatible endpoint, each chunk's kind and content: `_openai.py`)."""
     response = recording.response
     content_type = response.headers.get("content-type", "")
     lines = [f"{response.at:7.3f} s  HTTP {response.status} ({content_type})"]
     first_text: float | None = None
     for event in response.events:
-        kind = event.data.get("type", "?") if event.data else "(comment)"
-        delta = event.data.get("delta", {}) if event.data else {}
+        chunk = read_chunk(event.data)
+        if chunk is not None:
+            kind, text = chunk.kind, chunk.text
+        else:
+            kind = event.data.get("type", "?") if event.data else "(comment)"
+            delta = event.data.get("delta", {}) if event.data else {}
+            is_text = isinstance(delta, dict) and delta.get("type") == "text_delta"
+            text = delta.get("text", "") if is_text else None
         detail = ""
-        if isinstance(delta, dict) and delta.get("type") == "text_delta":
-            detail = json.dumps(delta.get("text", ""), ensure_ascii=False)
+        if text is not None:
+            detail = json.dumps(text, ensure_ascii=False)
             if first_text is None:
                 first_text = event.at
                 detail += "  <- first text"

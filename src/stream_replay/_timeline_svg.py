@@ -19,6 +19,8 @@ from xml.sax.saxutils import escape
 
 from ._errors import RecordingError
 from ._faults import Fault, parse_fault, plan_response
+from ._openai import DONE, read_chunk
+from ._platforms import streams_api_events
 from ._recording import MAX_OFFSET, Recording
 from ._sse import EventSplitter, parse_event
 
@@ -55,7 +57,8 @@ _DELTA_TYPE = re.compile(r'"delta"\s*:\s*\{\s*"type"\s*:\s*"(\w+)"')
 class _Arrival:
     at: float
     kind: str  # the event's type; "(comment)" for a block with no data
-    delta: str | None = None  # a content_block_delta's delta type
+    # a content_block_delta's delta type (text_delta too for a chunk that carries text)
+    delta: str | None = None
     block: str | None = None  # a content_block_start's block type
     error: str | None = None  # an error event's error type
     carries: bool = False  # a delta that carries text or tool input (not an empty piece)
@@ -68,6 +71,16 @@ class _Stream:
     headers_at: float
     arrivals: tuple[_Arrival, ...]
     end: End
+    chunks: bool = False  # the OpenAI-compatible endpoint's chunks, not the API's events
+
+    @property
+    def last_kind(self) -> str:
+        return _last_kind(self.chunks)
+
+
+def _last_kind(chunks: bool) -> str:
+    """What a complete stream ends with: message_stop, or `[DONE]` after chunks."""
+    return DONE if chunks else "message_stop"
 
 
 def timeline_svg(
@@ -108,18 +121,20 @@ def _replayed(recording: Recording, faults: Sequence[Fault], request_number: int
     if at > MAX_OFFSET:
         message = f"an event at {at:g} s, beyond a day: too far to draw"
         raise RecordingError(recording.name, None, message)
-    return _Stream(response.status, response.at, tuple(arrivals), _end(arrivals, plan.cut))
+    chunks = not streams_api_events(recording.request.path)
+    end = _end(arrivals, plan.cut, _last_kind(chunks))
+    return _Stream(response.status, response.at, tuple(arrivals), end, chunks)
 
 
-def _end(arrivals: Sequence[_Arrival], cut: bool) -> End:
+def _end(arrivals: Sequence[_Arrival], cut: bool, last_kind: str) -> End:
     """How the stream ended: an error event, the connection dropped, or, without either, with
-    message_stop or without it."""
+    message_stop (`[DONE]` on the OpenAI-compatible endpoint) or without it."""
     kinds = {a.kind for a in arrivals if a.whole}
     if "error" in kinds:
         return "error"
     if cut:
         return "dropped"
-    return "complete" if "message_stop" in kinds else "ended"
+    return "complete" if last_kind in kinds else "ended"
 
 
 def _arrival(raw: bytes, at: float, *, whole: bool = True) -> _Arrival:
@@ -132,6 +147,11 @@ def _arrival(raw: bytes, at: float, *, whole: bool = True) -> _Arrival:
             data = json.loads(text)
         except ValueError:
             data = None
+    chunk = read_chunk(DONE if whole and text == DONE else data)
+    if chunk is not None:  # a chunk of the OpenAI-compatible endpoint: its content is text
+        carries = chunk.text is not None or "tool_calls" in chunk.kind
+        text_delta = "text_delta" if chunk.text is not None else None
+        return _Arrival(at, chunk.kind, delta=text_delta, carries=carries)
     if not isinstance(data, dict):
         # Half an event keeps its name, and the type of its delta if that much arrived.
         kind = name or ("(comment)" if not text else "?")
@@ -163,13 +183,15 @@ class _Lane:
 
 def _lanes(stream: _Stream) -> list[_Lane]:
     """The lanes, top to bottom: the headers, the six events of every stream (the deltas split
-    by delta type), then ping, error and any other type, in order of first arrival."""
+    by delta type), then ping, error and any other type, in order of first arrival. A stream
+    of chunks has no such six: its kinds of chunk (`_openai.py`) in order of first arrival."""
     lanes = [_Lane(f"HTTP {stream.status} (response headers)", (), "headers")]
     by_kind: dict[str, list[_Arrival]] = {}
     for arrival in stream.arrivals:
         by_kind.setdefault(arrival.kind, []).append(arrival)
-    others = [k for k in by_kind if k not in CORE and k not in {"ping", "error"}]
-    for kind in [*CORE, "ping", "error", *others]:
+    core = () if stream.chunks else CORE
+    others = [k for k in by_kind if k not in core and k not in {"ping", "error"}]
+    for kind in [*core, "ping", "error", *others]:
         found = by_kind.get(kind, [])
         if kind == "content_block_delta" and found:
             deltas: dict[str, list[_Arrival]] = {}
@@ -190,7 +212,7 @@ def _lanes(stream: _Stream) -> list[_Lane]:
         elif kind == "error" and found:
             types = sorted({a.error or "?" for a in found})
             lanes.append(_Lane(f"error: {', '.join(types)}", tuple(found), kind))
-        elif found or kind in CORE:
+        elif found or kind in core:
             label = f"{kind}{_times(found)}" if found else f"{kind}: none"
             lanes.append(_Lane(label, tuple(found), kind))
     return lanes
@@ -280,18 +302,18 @@ class _Picture:
         if self.first is not None:
             what = "first text" if self.first.delta == "text_delta" else "first tool input"
             rows.append((self.first.at, f"{what} {_seconds(self.first.at)}", "pic-accent"))
-        last = self.last_at
+        last, last_kind = self.last_at, self.stream.last_kind
         match self.stream.end:
             case "complete":
-                stop = max(a.at for a in self.stream.arrivals if a.kind == "message_stop")
-                rows.append((stop, f"message_stop {_seconds(stop)}", ""))
+                stop = max(a.at for a in self.stream.arrivals if a.kind == last_kind)
+                rows.append((stop, f"{last_kind} {_seconds(stop)}", ""))
             case "error":
                 at = min(a.at for a in self.stream.arrivals if a.kind == "error")
-                rows.append((at, f"error event {_seconds(at)}, no message_stop", "pic-fail"))
+                rows.append((at, f"error event {_seconds(at)}, no {last_kind}", "pic-fail"))
             case "dropped":
                 rows.append((last, f"connection dropped {_seconds(last)}", "pic-fail"))
             case "ended":
-                rows.append((last, f"body ended {_seconds(last)}, no message_stop", "pic-fail"))
+                rows.append((last, f"body ended {_seconds(last)}, no {last_kind}", "pic-fail"))
         return rows
 
     def svg(self) -> str:
@@ -465,7 +487,8 @@ class _Picture:
         none = f"No {_or(missing)} arrives: " if missing else ""
         match stream.end:
             case "complete":
-                parts.append(f"The stream ends with message_stop at {_seconds(self.last_at)}.")
+                last_kind = stream.last_kind
+                parts.append(f"The stream ends with {last_kind} at {_seconds(self.last_at)}.")
             case "error":
                 parts.append(f"{none}the stream ends with the error event.")
             case "dropped":
