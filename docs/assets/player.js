@@ -411,8 +411,9 @@
       link.href = new URL("../recordings/#where-the-recordings-on-this-site-come-from", HERE).href;
       this.source = el("p", "sp-source");
       this.sourceParts = [link];
-      root.replaceChildren(el("p", "sp-title", title), this.track, controls, this.ending,
-        data.body === undefined ? this.whatIf() : null, this.status, panes, this.caption, this.source);
+      root.replaceChildren(el("div", "sp-frame", el("p", "sp-title", title), this.track, controls,
+        this.ending, data.body === undefined ? this.whatIf() : null, this.status, panes, this.caption,
+        this.source));
       root.addEventListener("keydown", (event) => this.key(event));
       if (this.adopted) {
         this.adopted.svg.addEventListener("click", (event) => {

@@ -101,7 +101,186 @@
     });
   }
 
-  // 3. A stream player (player.js and player.css, beside this file) only on a page that has
+  // 3. JSON and TOML wrap as wire text does: their highlighted code is cut into one block per
+  // line (the token spans kept), whose continuation lines hang two columns in from where its
+  // text starts, with a break opportunity after each comma, colon and opening bracket.
+  function splitLines(code) {
+    var lines = [document.createElement("span")];
+    function walk(node, wrap) {
+      Array.prototype.slice.call(node.childNodes).forEach(function (child) {
+        if (child.nodeType === Node.TEXT_NODE) {
+          child.data.split("\n").forEach(function (part, i) {
+            if (i) {
+              lines.push(document.createElement("span"));
+            }
+            if (part) {
+              lines[lines.length - 1].append(wrap(document.createTextNode(part)));
+            }
+          });
+        } else {
+          walk(child, function (inner) {
+            var copy = child.cloneNode(false);
+            copy.append(inner);
+            return wrap(copy);
+          });
+        }
+      });
+    }
+    walk(code, function (node) {
+      return node;
+    });
+    return lines;
+  }
+  function wrapStructured(root) {
+    root.querySelectorAll(":is(.language-json, .language-toml) pre > code").forEach(function (code) {
+      if (code.dataset.wrapped) {
+        return;
+      }
+      code.dataset.wrapped = "1";
+      code.dataset.copy = code.textContent;
+      var lines = splitLines(code);
+      lines.forEach(function (row, i) {
+        var text = row.textContent;
+        row.className = "code-line";
+        row.style.setProperty("--hang", text.length - text.trimStart().length + 2 + "ch");
+        row.querySelectorAll(".p, .o").forEach(function (mark) {
+          if (/[,:{[=]\s*$/.test(mark.textContent)) {
+            mark.after(document.createElement("wbr"));
+          }
+        });
+        if (i < lines.length - 1) {
+          row.append("\n");
+        }
+      });
+      if (!lines[lines.length - 1].textContent) {
+        lines.pop();
+      }
+      code.replaceChildren.apply(code, lines);
+    });
+  }
+
+  // 4. Examples. A program over 40 lines is marked, so that its output comes first on a
+  // narrow screen (extra.css). Its download link gives the program as the page shows it,
+  // which is the file without its `# --8<--` section markers (pymdownx.snippets drops them
+  // from a whole-file include); without a script, the link gives the file itself.
+  var LONG = 40;
+  function examples(root) {
+    root.querySelectorAll("figure.example").forEach(function (figure) {
+      var program = figure.querySelector(".highlight code");
+      var link = figure.querySelector("a.example-file[download]");
+      if (!program || figure.dataset.ready) {
+        return;
+      }
+      figure.dataset.ready = "1";
+      var text = program.textContent.replace(/\n?$/, "\n");
+      if (text.split("\n").length - 1 > LONG) {
+        figure.classList.add("example--long");
+      }
+      if (link) {
+        link.addEventListener("click", function (event) {
+          var file = new Blob([text], { type: "text/plain" });
+          var url = URL.createObjectURL(file);
+          var save = document.createElement("a");
+          save.href = url;
+          save.download = link.getAttribute("href").split("/").pop();
+          event.preventDefault();
+          document.body.append(save);
+          save.click();
+          save.remove();
+          setTimeout(function () {
+            URL.revokeObjectURL(url);
+          }, 1000);
+        });
+      }
+    });
+  }
+
+  // 5. Tables. A header cell with nothing in it is no header (a table's corner, or a row of
+  // figures under no titles): it becomes a plain cell, and an empty header row goes. A table
+  // the cheat sheet or a page stacks on a phone (extra.css) gives each cell its column's name.
+  function tables(root) {
+    root.querySelectorAll(".md-typeset thead th").forEach(function (th) {
+      if (th.textContent.trim()) {
+        return;
+      }
+      var td = document.createElement("td");
+      td.append.apply(td, Array.prototype.slice.call(th.childNodes));
+      th.replaceWith(td);
+    });
+    root.querySelectorAll(".md-typeset thead tr").forEach(function (row) {
+      if (!row.querySelector("th")) {
+        row.hidden = true;
+      }
+    });
+    root.querySelectorAll(":is(.cheat-sheet, .stack-on-phone) table").forEach(function (table) {
+      var names = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, i) {
+          if (names[i]) {
+            cell.dataset.label = names[i];
+          }
+        });
+      });
+    });
+  }
+
+  // 6. Whatever scrolls sideways (a wide table, a picture on the narrowest phones) can be
+  // reached and scrolled with the keyboard, and says so; checked again whenever its size
+  // changes. (Material does the same for code blocks.)
+  var watched = typeof ResizeObserver === "function" && new ResizeObserver(function (entries) {
+    entries.forEach(function (entry) {
+      scrollable(entry.target);
+    });
+  });
+  function scrollable(box) {
+    var scrolls = box.scrollWidth > box.clientWidth + 1;
+    box.classList.toggle("scrolls", scrolls);
+    if (scrolls) {
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", box.matches("figure") ? "Picture, scrolls sideways" : "Table, scrolls sideways");
+    } else {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+    }
+  }
+  function scrollers(root) {
+    root.querySelectorAll(".md-typeset__scrollwrap, .md-typeset figure.picture").forEach(function (box) {
+      scrollable(box);
+      if (watched) {
+        watched.observe(box);
+      }
+    });
+  }
+
+  // 7. Names for Material's own markup: its search dialog, and the bar of each code block's
+  // copy button, which is a group of controls, not a navigation landmark.
+  function names(root) {
+    var search = document.querySelector(".md-search[role=dialog]");
+    if (search) {
+      search.setAttribute("aria-label", "Search");
+    }
+    root.querySelectorAll("nav.md-code__nav").forEach(function (nav) {
+      nav.setAttribute("role", "group");
+      nav.setAttribute("aria-label", "Code block actions");
+    });
+  }
+  if (typeof MutationObserver === "function") {
+    new MutationObserver(function (changes) {
+      changes.forEach(function (change) {
+        change.addedNodes.forEach(function (node) {
+          if (node.nodeType === Node.ELEMENT_NODE && node.matches("nav.md-code__nav")) {
+            names(node.parentNode);
+          }
+        });
+      });
+    }).observe(document.documentElement, { childList: true, subtree: true });
+  }
+
+  // 8. A stream player (player.js and player.css, beside this file) only on a page that has
   // one: <div class="stream-player" data-src="...">. Nothing else loads them or its data.
   var here = document.currentScript && document.currentScript.src;
   var requested = false;
@@ -126,7 +305,12 @@
 
   function run() {
     wrap(document);
+    wrapStructured(document);
     keepNamesWhole(document);
+    examples(document);
+    tables(document);
+    scrollers(document);
+    names(document);
     loadPlayers();
   }
 
