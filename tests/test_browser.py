@@ -265,27 +265,9 @@ def test_a_page_as_a_reader_first_sees_it(
     assert shown == static_code_texts(built), "site.js changed the text of a block"
 
 
-# Axe checks the whole of WCAG A and AA it can, and its best practices, on the page that holds
-# every kind of element this site writes (an answer box, examples, a table, a collapsed block,
-# wire text); it takes seconds a page, so the contrast of every page is checked by
-# site_probes.js above, which agrees with it here.
-AXE_PAGES = ["first-stream"]
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "best-practice"]},
-    # Material's own markup, which this site does not write: its search dialog has no name,
-    # and each code block's copy button sits in an unnamed <nav>.
-    "rules": {"aria-dialog-name": {"enabled": False}, "landmark-unique": {"enabled": False}},
-}
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("page_name", AXE_PAGES)
-def test_axe_finds_no_accessibility_problem(
-    visits: Callable[..., Visit], site_url: str, page_name: str, scheme: Scheme
-) -> None:
-    seen = visits(f"{site_url}/{page_name}/", scheme=scheme)
-    results = Axe().run(seen.page, options=AXE_OPTIONS)
-    assert results.violations_count == 0, results.generate_report()
+# Axe checks every page in both themes in tests/test_layout.py (the rules, and any it does not
+# check with the reason, in tests/axe_rules.py); it takes seconds a page, so the contrast of
+# every page at every width is checked by site_probes.js above, which agrees with it here.
 
 
 def test_the_contrast_probe_sees_what_axe_sees(visits: Callable[..., Visit], site_url: str) -> None:

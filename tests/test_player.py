@@ -28,8 +28,9 @@ from stream_replay._faults import plan_response
 from stream_replay._player import player_data, player_file, player_json
 
 from . import test_browser
+from .axe_rules import AXE_OPTIONS
 from .project import PLACEHOLDER_KEY, PLAYERS, RECORDINGS_DIR, relative
-from .test_browser import AXE_OPTIONS, Visit, budget_problems
+from .test_browser import Visit, budget_problems
 from .test_events import request_of
 from .test_player_data import players_on_pages, recording_of
 

@@ -175,6 +175,7 @@
       var text = program.textContent.replace(/\n?$/, "\n");
       if (text.split("\n").length - 1 > LONG) {
         figure.classList.add("example--long");
+        fold(figure, program);
       }
       if (link) {
         link.addEventListener("click", function (event) {
@@ -193,6 +194,97 @@
         });
       }
     });
+  }
+
+  // A long program whose page highlights the lines it is about (hl_lines) shows those lines
+  // and a little around them; the setup and helpers between are folded, each fold a line
+  // that says how many lines it holds. "The whole program", in its title bar, unfolds them
+  // all (and folds them again). The code copied or downloaded is always the whole program.
+  var CONTEXT = 1; // lines kept in sight on each side of a highlighted run
+  var FOLD_AT = 6; // a run of fewer lines than this stays in sight
+  function fold(figure, program) {
+    if (!program.querySelector(".hll")) {
+      return;
+    }
+    program.dataset.copy = program.textContent;
+    var lines = splitLines(program);
+    var marked = lines.map(function (line) {
+      var hll = line.querySelector(".hll");
+      if (hll) {
+        line.querySelectorAll(".hll").forEach(function (span) {
+          span.replaceWith.apply(span, Array.prototype.slice.call(span.childNodes));
+        });
+        line.classList.add("hll");
+      }
+      return !!hll;
+    });
+    lines.pop(); // what follows the program's last line break
+    var near = marked.map(function (_, i) {
+      for (var j = Math.max(0, i - CONTEXT); j <= Math.min(lines.length - 1, i + CONTEXT); j++) {
+        if (marked[j]) {
+          return true;
+        }
+      }
+      return false;
+    });
+    var parts = [];
+    var folds = [];
+    function show(line) {
+      line.classList.add("code-row");
+      line.append("\n");
+      parts.push(line);
+    }
+    for (var i = 0; i < lines.length; ) {
+      if (near[i]) {
+        show(lines[i]);
+        i++;
+        continue;
+      }
+      var end = i;
+      while (end < lines.length && !near[end]) {
+        end++;
+      }
+      var run = lines.slice(i, end);
+      if (run.length >= FOLD_AT) {
+        var marker = document.createElement("button");
+        marker.type = "button";
+        marker.className = "code-fold";
+        marker.textContent = "\u22ef " + run.length + " more lines of the whole program";
+        marker.addEventListener("click", function () {
+          toggle(true);
+        });
+        parts.push(marker);
+        folds.push({ marker: marker, lines: run });
+        run.forEach(function (line) {
+          line.classList.add("folded");
+        });
+      }
+      run.forEach(show);
+      i = end;
+    }
+    program.replaceChildren.apply(program, parts);
+    if (!folds.length) {
+      return;
+    }
+    var bar = figure.querySelector(":scope > p:first-child");
+    var whole = document.createElement("button");
+    whole.type = "button";
+    whole.className = "example-whole";
+    whole.textContent = "the whole program";
+    whole.setAttribute("aria-pressed", "false");
+    whole.addEventListener("click", function () {
+      toggle(whole.getAttribute("aria-pressed") !== "true");
+    });
+    bar.append(whole);
+    function toggle(open) {
+      whole.setAttribute("aria-pressed", String(open));
+      folds.forEach(function (run) {
+        run.marker.hidden = open;
+        run.lines.forEach(function (line) {
+          line.classList.toggle("folded", !open);
+        });
+      });
+    }
   }
 
   // 5. Tables. A header cell with nothing in it is no header (a table's corner, or a row of
@@ -226,21 +318,27 @@
     });
   }
 
-  // 6. Whatever scrolls sideways (a wide table, a picture on the narrowest phones) can be
-  // reached and scrolled with the keyboard, and says so; checked again whenever its size
-  // changes. (Material does the same for code blocks.)
+  // 6. Whatever scrolls (a wide table, a picture on the narrowest phones, an output taller than
+  // the window beside its program) can be reached and scrolled with the keyboard, and says
+  // so; checked again whenever its size changes. (Material does the same for code blocks.)
   var watched = typeof ResizeObserver === "function" && new ResizeObserver(function (entries) {
     entries.forEach(function (entry) {
       scrollable(entry.target);
     });
   });
   function scrollable(box) {
-    var scrolls = box.scrollWidth > box.clientWidth + 1;
+    var output = box.matches(".highlight"); // an output beside its program: it scrolls down
+    var scrolls = output
+      ? box.scrollHeight > box.clientHeight + 1
+      : box.scrollWidth > box.clientWidth + 1;
     box.classList.toggle("scrolls", scrolls);
     if (scrolls) {
       box.tabIndex = 0;
       box.setAttribute("role", "region");
-      box.setAttribute("aria-label", box.matches("figure") ? "Picture, scrolls sideways" : "Table, scrolls sideways");
+      box.setAttribute(
+        "aria-label",
+        output ? "Output, scrolls" : box.matches("figure") ? "Picture, scrolls sideways" : "Table, scrolls sideways"
+      );
     } else {
       box.removeAttribute("tabindex");
       box.removeAttribute("role");
@@ -248,7 +346,8 @@
     }
   }
   function scrollers(root) {
-    root.querySelectorAll(".md-typeset__scrollwrap, .md-typeset figure.picture").forEach(function (box) {
+    var boxes = ".md-typeset__scrollwrap, .md-typeset figure.picture, .md-typeset figure.example > .highlight + .highlight";
+    root.querySelectorAll(boxes).forEach(function (box) {
       scrollable(box);
       if (watched) {
         watched.observe(box);
@@ -256,16 +355,15 @@
     });
   }
 
-  // 7. Names for Material's own markup: its search dialog, and the bar of each code block's
-  // copy button, which is a group of controls, not a navigation landmark.
+  // 7. Material's own markup: its search dialog gets a name, and the bar of each code block's
+  // copy button is no navigation landmark (dozens of unnamed ones on a page), just a button.
   function names(root) {
     var search = document.querySelector(".md-search[role=dialog]");
     if (search) {
       search.setAttribute("aria-label", "Search");
     }
     root.querySelectorAll("nav.md-code__nav").forEach(function (nav) {
-      nav.setAttribute("role", "group");
-      nav.setAttribute("aria-label", "Code block actions");
+      nav.setAttribute("role", "none");
     });
   }
   if (typeof MutationObserver === "function") {

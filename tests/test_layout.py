@@ -1,0 +1,166 @@
+"""Every page's layout, at 1366, 390 and 320 px in both themes, each page loaded once and
+then resized and switched in place.
+
+Pictures: no text under 11 px. Blocks: nothing wider than the window, and whatever scrolls
+sideways (a code block, a table, a picture on the narrowest phone) is reachable by the
+keyboard, a table or picture with a visible cue; wire text, outputs, JSON and TOML wrap
+instead (no line cut off). Tables: the event table and the cheat sheet stacked as label and
+value on a phone. Axe finds nothing on any page in either theme (tests/axe_rules.py). A page
+printed keeps its pictures and drops the players and the copy buttons.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from . import test_browser
+from .axe_rules import AXE_OPTIONS
+from .project import DOCS_DIR
+from .test_browser import Visit, page_path
+from .test_home import resize, use_scheme
+
+browser = test_browser.browser
+site_url = test_browser.site_url
+visits = test_browser.visits
+
+PAGES = sorted(p.relative_to(DOCS_DIR).with_suffix("") for p in DOCS_DIR.rglob("*.md"))
+LAYOUT_PROBES = (Path(__file__).parent / "layout_probes.js").read_text()
+WIDTHS = (1366, 390, 320)
+# The pages whose JSON and TOML blocks hid the very line a section is about (issue 25).
+WRAPPED = ["retrying", "thinking", "recordings", "tool-loop"]
+
+
+def probe(seen: Visit, name: str) -> list[str]:
+    return list(seen.page.evaluate(f"window.layoutProbes.{name}()"))
+
+
+@pytest.mark.parametrize("page_name", PAGES, ids=str)
+def test_a_page_fits_every_width_in_both_themes(
+    visits: Callable[..., Visit], site_url: str, page_name: Path
+) -> None:
+    seen = visits(f"{site_url}/{page_path(page_name)}")
+    seen.page.add_script_tag(content=LAYOUT_PROBES)
+    problems: dict[str, list[str]] = {}
+    for scheme in ("light", "dark"):
+        use_scheme(seen, scheme)
+        for width in WIDTHS:
+            resize(seen, width)
+            at = f"{scheme} {width}px"
+            problems[f"{at}: figure text under 11 px"] = probe(seen, "smallFigureText")
+            problems[f"{at}: too wide, or scrolls out of the keyboard's reach"] = probe(
+                seen, "unreachableScrollers"
+            )
+            problems[f"{at}: scrolls with no cue"] = probe(seen, "scrollersWithoutCue")
+            problems[f"{at}: lines cut off"] = probe(seen, "cutLines")
+    assert {what: found for what, found in problems.items() if found} == {}
+    assert seen.errors == []
+
+
+@pytest.mark.parametrize("page_name", WRAPPED)
+def test_json_and_toml_blocks_wrap_and_still_copy_as_written(
+    visits: Callable[..., Visit], site_url: str, page_name: str
+) -> None:
+    seen = visits(f"{site_url}/{page_name}/", width="phone")
+    blocks = seen.page.locator("article :is(.language-json, .language-toml) pre > code")
+    assert blocks.count() >= 1
+    for i in range(blocks.count()):
+        code = blocks.nth(i)
+        lines = code.evaluate("c => [...c.querySelectorAll('.code-line')].length")
+        written = code.get_attribute("data-copy") or ""
+        assert lines == len(written.rstrip("\n").split("\n"))
+        assert code.evaluate("c => c.textContent") == written  # the text itself is unchanged
+        assert code.evaluate("c => c.scrollWidth <= c.clientWidth + 1")
+        assert code.evaluate("c => c.getClientRects()[0].height") > 0
+    assert seen.errors == []
+
+
+@pytest.mark.parametrize(
+    ("page_name", "container"),
+    [("first-stream", ".stack-on-phone"), ("interview/cheat-sheet", ".cheat-sheet")],
+)
+def test_the_event_table_and_the_cheat_sheet_stack_on_a_phone(
+    visits: Callable[..., Visit], site_url: str, page_name: str, container: str
+) -> None:
+    seen = visits(f"{site_url}/{page_name}/", width="phone")
+    stacked = seen.page.evaluate(
+        """(container) => [...document.querySelectorAll(`${container} table`)].map((table) => {
+          const names = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim());
+          const cells = [...table.querySelectorAll('tbody td:not(:first-child)')];
+          return {
+            labelled: cells.every((td) => td.dataset.label === names[td.cellIndex]),
+            labels: cells.every((td) => getComputedStyle(td, '::before').content !== 'none'),
+            fits: table.scrollWidth <= document.documentElement.clientWidth,
+            display: getComputedStyle(table.querySelector('tbody tr')).display,
+          };
+        })""",
+        container,
+    )
+    assert stacked
+    wanted = {"labelled": True, "labels": True, "fits": True, "display": "block"}
+    assert all(table == wanted for table in stacked), stacked
+    resize(seen, 1366)  # a table again on a wide screen
+    rows = seen.page.evaluate(
+        "(c) => getComputedStyle(document.querySelector(`${c} tbody tr`)).display", container
+    )
+    assert rows == "table-row"
+    assert seen.errors == []
+
+
+# Axe takes seconds a page: each page is checked once in each theme, the light one at desktop
+# width and the dark one at a phone's (where tables and pictures scroll).
+@pytest.mark.parametrize("page_name", PAGES, ids=str)
+def test_axe_finds_nothing_on_any_page_in_either_theme(
+    visits: Callable[..., Visit], site_url: str, page_name: Path
+) -> None:
+    seen = visits(f"{site_url}/{page_path(page_name)}")
+    reports = {}
+    for scheme, width in (("light", 1366), ("dark", 390)):
+        use_scheme(seen, scheme)
+        resize(seen, width)
+        results = Axe().run(seen.page, options=AXE_OPTIONS)
+        if results.violations_count:
+            reports[f"{scheme} {width}px"] = results.generate_report()
+    assert reports == {}
+
+
+def test_printing_keeps_the_pictures_and_drops_players_and_copy_buttons(
+    visits: Callable[..., Visit], site_url: str
+) -> None:
+    seen = visits(f"{site_url}/first-stream/")
+    page = seen.page
+    page.locator(".stream-player .sp-controls").first.wait_for(timeout=10_000)
+    page.emulate_media(media="print")
+    printed = page.evaluate(
+        """() => [...document.querySelectorAll('.stream-player')].map((player) => ({
+          border: getComputedStyle(player).borderTopWidth,
+          shown: [...player.querySelectorAll('.sp-frame > *')]
+            .filter((e) => e.getBoundingClientRect().height > 0).map((e) => e.className),
+          picture: player.querySelector('svg.timeline-picture')?.getBoundingClientRect().height,
+          overlay: !!player.querySelector('svg g[aria-hidden]')?.checkVisibility(),
+        }))"""
+    )
+    copy = page.evaluate(
+        "() => [...document.querySelectorAll('.md-clipboard, .md-code__nav')]"
+        ".filter((e) => e.getBoundingClientRect().height > 0).length"
+    )
+    pictures = page.evaluate(
+        "() => [...document.querySelectorAll('article svg.timeline-picture')]"
+        ".map((svg) => svg.getBoundingClientRect().height)"
+    )
+    pdf = page.pdf(format="A4")
+    [player] = printed
+    assert player["border"] == "0px"
+    assert player["shown"] == ["sp-track sp-on-picture", "sp-caption"]  # no empty box
+    assert player["picture"] > 150
+    assert player["overlay"] is False
+    assert copy == 0
+    assert len(pictures) == 2
+    assert all(height > 150 for height in pictures)
+    assert pdf.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 3
+    assert seen.errors == []
