@@ -2,8 +2,13 @@
 
 `docs/interview/questions.toml` holds every question. From it, `python3 dev.py test
 --update-outputs` (tests/test_interview.py) writes the bank's pages (`docs/interview/*.md`, one
-per group, and the overview `index.md`) and the Anki deck `docs/interview/streaming-interview.apkg`;
-without `--update-outputs` the same tests fail when a committed file no longer matches.
+per group, and the overview `index.md`, rendered by `tests/interview_render.py`) and the Anki
+deck `docs/interview/streaming-interview.apkg`; without `--update-outputs` the same tests fail
+when a committed file no longer matches.
+
+This module reads the bank and checks it: each question in the shape a candidate can say aloud
+(a headline, a core of about a minute, the rest collapsed), and each worked design with its
+requirements, estimate, diagram, flow, decisions and failure drill.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import tomllib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import genanki  # type: ignore[import-untyped]
 import markdown  # type: ignore[import-untyped]
@@ -30,7 +36,18 @@ BANK_DIR = DOCS_DIR / "interview"
 BANK = BANK_DIR / "questions.toml"
 DECK = BANK_DIR / "streaming-interview.apkg"
 SEED_QUESTION = "What is streaming in Claude API responses and how do you use it?"
-LEVELS = ("junior", "mid", "senior")
+# A question's level; "design" is a worked design of the system-design group.
+LEVELS = ("junior", "mid", "senior", "design")
+LADDER = ("junior", "mid", "senior")
+ESTIMATE_KINDS = ("published", "estimate", "rule of thumb")
+# What a candidate says before the interviewer interrupts: a headline and a core of about a
+# minute (150 words at an interview's pace), code the answer includes not counted.
+HEADLINE_WORDS = 30
+ANSWER_WORDS = 150
+DEEPER_WORDS = 150
+# The SDK the answers are written for, and the API version it sends.
+SDK_VERSION = "2.17.0"
+API_VERSION = "2026-10-21"
 # The deck's links point at the site as `python3 dev.py serve` serves it (mkdocs.yml's default
 # site_url); a fixed address keeps the deck the same wherever it is generated.
 DECK_SITE_URL = "http://127.0.0.1:8000/"
@@ -57,7 +74,7 @@ GROUPS = [
         "fundamentals",
         "Fundamentals",
         "fundamentals.md",
-        "What streaming is, why you use it, and the shape of a stream.",
+        "What streaming is, when to use it, and the shape of a stream.",
     ),
     Group(
         "python-sdk",
@@ -69,31 +86,49 @@ GROUPS = [
         "wire",
         "The wire format and HTTP",
         "wire-and-http.md",
-        "Server-sent events as the API sends them, headers, versions, parsing by hand.",
+        "Server-sent events as the API sends them, headers, parsing by hand, other APIs' streams.",
     ),
     Group(
         "tools-thinking",
         "Tools and thinking",
         "tools-and-thinking.md",
-        "Tool input as partial JSON, tool loops, thinking and signatures, server tools, citations.",
+        "Tool input as partial JSON, tool loops and their progress, thinking, server tools.",
     ),
     Group(
         "failures",
         "Failures and recovery",
         "failures.md",
-        "Errors before and after `200 OK`, cuts, stalls, retries and resuming.",
+        "Errors before and after `200 OK`, buffering, cuts, stalls, retries, failover, resuming.",
+    ),
+    Group(
+        "browser",
+        "Streaming to browsers",
+        "browsers.md",
+        "SSE, WebSockets and `fetch`, the relay, proxies, connections, rendering, refreshes.",
     ),
     Group(
         "production",
-        "Production and system design",
+        "Production and operations",
         "production.md",
-        "Relaying to browsers through proxies, keepalive, metering, cancelling, deadlines.",
+        "Latency, SLOs, rate limits, idempotency, metering, moderation, deadlines, capacity.",
     ),
     Group(
         "testing",
         "Testing streaming code",
         "testing.md",
-        "Recordings, a replay server as a pytest fixture, faults on demand and what to assert.",
+        "Recordings, replay, faults on demand, non-deterministic output and load tests.",
+    ),
+    Group(
+        "design",
+        "System design",
+        "system-design.md",
+        "Worked designs: requirements, estimate, diagram, flow, trade-offs, failure drill.",
+    ),
+    Group(
+        "deep-cuts",
+        "Deep cuts",
+        "deep-cuts.md",
+        "SDK details by version: exceptions, headers, API versions, classes, snapshots, BOMs.",
     ),
 ]
 GROUP_KEYS = {group.key: group for group in GROUPS}
@@ -106,9 +141,56 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Source:
+    """An official page an answer stands on where the site has none: named and dated."""
+
+    title: str
+    url: str
+    read: str  # which copy was read: "copy of 2026-10-08", "undated copy ... of 2026-02 or later"
+
+
+@dataclass(frozen=True)
 class WrongAnswer:
     answer: str
     why: str
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    question: str
+    see: str | None  # the id of the bank question that answers it, if there is one
+
+
+@dataclass(frozen=True)
+class Ladder:
+    junior: str
+    mid: str
+    senior: str
+
+
+@dataclass(frozen=True)
+class Estimate:
+    what: str
+    value: str
+    kind: str  # one of ESTIMATE_KINDS
+    basis: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    choice: str
+    trade_off: str
+
+
+@dataclass(frozen=True)
+class Design:
+    requirements: tuple[str, ...]
+    estimate: tuple[Estimate, ...]
+    diagram: str  # docs/diagrams/<name>.svg
+    caption: str
+    flow: tuple[str, ...]
+    decisions: tuple[Decision, ...]
+    failure_drill: str
 
 
 @dataclass(frozen=True)
@@ -117,28 +199,85 @@ class Question:
     group: str
     level: str
     question: str
+    headline: str
     answer: str
-    listening_for: str
+    deeper: str | None
+    signals: tuple[str, ...]
+    red_flags: tuple[str, ...]
+    ladder: Ladder
+    follow_ups: tuple[FollowUp, ...]
     wrong_answers: tuple[WrongAnswer, ...]
     links: tuple[Link, ...]
     snippets: tuple[str, ...]  # paths under snippets/
+    sources: tuple[Source, ...]
+    design: Design | None
 
 
 class BankError(ValueError):
     """The bank file is malformed; the message says where, in one line."""
 
 
-QUESTION_KEYS = {
+REQUIRED_KEYS = {
     "id",
     "group",
     "level",
     "question",
+    "headline",
     "answer",
-    "listening_for",
+    "signals",
+    "red_flags",
+    "ladder",
+    "follow_ups",
+}
+QUESTION_KEYS = REQUIRED_KEYS | {
+    "deeper",
     "wrong_answers",
     "links",
     "snippets",
+    "sources",
+    "design",
 }
+DESIGN_KEYS = {
+    "requirements",
+    "estimate",
+    "diagram",
+    "caption",
+    "flow",
+    "decisions",
+    "failure_drill",
+}
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {type(value).__name__}")
+    return value.strip()
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise TypeError(f"expected a list, got {type(value).__name__}")
+    return tuple(_text(item) for item in value)
+
+
+def _design(raw: dict[str, Any]) -> Design:
+    unknown, missing = set(raw) - DESIGN_KEYS, DESIGN_KEYS - set(raw)
+    if unknown or missing:
+        raise KeyError(f"design: unknown {sorted(unknown)}, missing {sorted(missing)}")
+    return Design(
+        requirements=_texts(raw["requirements"]),
+        estimate=tuple(
+            Estimate(_text(e["what"]), _text(e["value"]), _text(e["kind"]), _text(e["basis"]))
+            for e in raw["estimate"]
+        ),
+        diagram=_text(raw["diagram"]),
+        caption=_text(raw["caption"]),
+        flow=_texts(raw["flow"]),
+        decisions=tuple(
+            Decision(_text(d["choice"]), _text(d["trade_off"])) for d in raw["decisions"]
+        ),
+        failure_drill=_text(raw["failure_drill"]),
+    )
 
 
 def load_bank(path: Path = BANK) -> list[Question]:
@@ -150,24 +289,40 @@ def load_bank(path: Path = BANK) -> list[Question]:
     for number, raw in enumerate(data.get("question", []), start=1):
         where = f"{path.name}: question {number} ({raw.get('id', 'no id')})"
         unknown = set(raw) - QUESTION_KEYS
-        missing = {"id", "group", "level", "question", "answer", "listening_for"} - set(raw)
+        missing = REQUIRED_KEYS - set(raw)
         if unknown or missing:
             raise BankError(f"{where}: unknown {sorted(unknown)}, missing {sorted(missing)}")
         try:
+            ladder = raw["ladder"]
             questions.append(
                 Question(
-                    id=raw["id"],
-                    group=raw["group"],
-                    level=raw["level"],
-                    question=raw["question"].strip(),
-                    answer=raw["answer"].strip(),
-                    listening_for=raw["listening_for"].strip(),
+                    id=_text(raw["id"]),
+                    group=_text(raw["group"]),
+                    level=_text(raw["level"]),
+                    question=_text(raw["question"]),
+                    headline=_text(raw["headline"]),
+                    answer=_text(raw["answer"]),
+                    deeper=_text(raw["deeper"]) if "deeper" in raw else None,
+                    signals=_texts(raw["signals"]),
+                    red_flags=_texts(raw["red_flags"]),
+                    ladder=Ladder(*(_text(ladder[level]) for level in LADDER)),
+                    follow_ups=tuple(
+                        FollowUp(_text(f["question"]), _text(f["see"]) if "see" in f else None)
+                        for f in raw["follow_ups"]
+                    ),
                     wrong_answers=tuple(
-                        WrongAnswer(w["answer"].strip(), w["why"].strip())
+                        WrongAnswer(_text(w["answer"]), _text(w["why"]))
                         for w in raw.get("wrong_answers", [])
                     ),
-                    links=tuple(Link(k["title"], k["to"]) for k in raw.get("links", [])),
-                    snippets=tuple(raw.get("snippets", [])),
+                    links=tuple(
+                        Link(_text(k["title"]), _text(k["to"])) for k in raw.get("links", [])
+                    ),
+                    snippets=_texts(raw.get("snippets", [])),
+                    sources=tuple(
+                        Source(_text(s["title"]), _text(s["url"]), _text(s["read"]))
+                        for s in raw.get("sources", [])
+                    ),
+                    design=_design(raw["design"]) if "design" in raw else None,
                 )
             )
         except (KeyError, TypeError, AttributeError) as error:
@@ -175,10 +330,31 @@ def load_bank(path: Path = BANK) -> list[Question]:
     return questions
 
 
+# Counting what a candidate says.
+
+FENCED = re.compile(r"^\s*(`{3,}).*?^\s*\1\s*$", re.M | re.S)
+
+
+def prose(text: str) -> str:
+    """The words said aloud: the text without its fenced code (the includes of snippets)."""
+    return FENCED.sub("", text)
+
+
+def word_count(text: str) -> int:
+    return len(prose(text).split())
+
+
+def is_one_sentence(text: str) -> bool:
+    """Ends with a full stop (or ? !) and has no sentence end before it."""
+    body = re.sub(r"`[^`]*`", "code", text)  # `a.b` or `1.0` is no sentence end
+    return bool(re.search(r"[.!?]$", body)) and not re.search(r"[.!?]\s", body[:-1])
+
+
 def structure_problems(questions: list[Question]) -> list[str]:
-    """What is missing from the bank: each question's four parts, its group, its level."""
+    """What breaks the bank's rules: each question's parts, their limits, groups, levels."""
     problems = []
     ids = [q.id for q in questions]
+    known = set(ids)
     problems += [f"{i}: the id is used twice" for i in sorted({i for i in ids if ids.count(i) > 1})]
     if not questions or questions[0].question != SEED_QUESTION:
         problems.append(f"the first question is not the seed question {SEED_QUESTION!r}")
@@ -189,25 +365,112 @@ def structure_problems(questions: list[Question]) -> list[str]:
             problems.append(f"{q.id}: no group {q.group!r}")
         if q.level not in LEVELS:
             problems.append(f"{q.id}: the level {q.level!r} is not one of {LEVELS}")
+        if (q.level == "design") != (q.design is not None):
+            problems.append(f"{q.id}: a worked design has level 'design' and a [design] table")
+        if q.level == "design" and q.group != "design":
+            problems.append(f"{q.id}: a worked design belongs to the design group")
         if not q.question.endswith("?"):
             problems.append(f"{q.id}: the question does not end with '?'")
-        if len(q.answer.split()) < 80:
-            problems.append(f"{q.id}: the model answer is shorter than 80 words")
-        if not q.listening_for:
-            problems.append(f"{q.id}: nothing the interviewer listens for")
-        if not q.wrong_answers or not all(w.answer and w.why for w in q.wrong_answers):
-            problems.append(f"{q.id}: no common wrong answer, or one without its why")
-        if not any("#" in link.to for link in q.links):
-            problems.append(f"{q.id}: no link to a page section")
-        for link in q.links:
-            page = link.to.partition("#")[0]
-            if not (DOCS_DIR / page).is_file():
-                problems.append(f"{q.id}: links to {page}, which does not exist")
-        for snippet in q.snippets:
-            if snippet_anchor(snippet) is None:
-                problems.append(f"{q.id}: snippets/{snippet} is no example on any page")
+        problems += _spoken_problems(q)
+        problems += _part_problems(q, known)
+        problems += _link_problems(q)
+        if q.design is not None:
+            problems += _design_problems(q.id, q.design)
     return problems
 
+
+def _spoken_problems(q: Question) -> list[str]:
+    problems = []
+    if not is_one_sentence(q.headline):
+        problems.append(f"{q.id}: the headline is not one sentence")
+    if (n := word_count(q.headline)) > HEADLINE_WORDS:
+        problems.append(f"{q.id}: the headline has {n} words, more than {HEADLINE_WORDS}")
+    if (n := word_count(q.answer)) > ANSWER_WORDS:
+        problems.append(f"{q.id}: the answer has {n} words of prose, more than {ANSWER_WORDS}")
+    if word_count(q.answer) < 40:
+        problems.append(f"{q.id}: the answer has fewer than 40 words")
+    if q.deeper is not None and (n := word_count(q.deeper)) > DEEPER_WORDS:
+        problems.append(f"{q.id}: 'If they push' has {n} words, more than {DEEPER_WORDS}")
+    return problems
+
+
+def _part_problems(q: Question, known: set[str]) -> list[str]:
+    problems = []
+    if not 2 <= len(q.signals) <= 3:
+        problems.append(f"{q.id}: {len(q.signals)} signals, not 2 or 3")
+    if not 1 <= len(q.red_flags) <= 2:
+        problems.append(f"{q.id}: {len(q.red_flags)} red flags, not 1 or 2")
+    if not all((q.ladder.junior, q.ladder.mid, q.ladder.senior)):
+        problems.append(f"{q.id}: the ladder lacks a level")
+    if not 2 <= len(q.follow_ups) <= 3:
+        problems.append(f"{q.id}: {len(q.follow_ups)} follow-ups, not 2 or 3")
+    for follow_up in q.follow_ups:
+        if not follow_up.question.endswith("?"):
+            problems.append(f"{q.id}: a follow-up is not a question: {follow_up.question!r}")
+        if follow_up.see is not None and (follow_up.see not in known or follow_up.see == q.id):
+            problems.append(f"{q.id}: a follow-up links to {follow_up.see!r}, no other question")
+    if not q.wrong_answers or not all(w.answer and w.why for w in q.wrong_answers):
+        problems.append(f"{q.id}: no common wrong answer, or one without its why")
+    return problems
+
+
+def _link_problems(q: Question) -> list[str]:
+    problems = []
+    if not any("#" in link.to for link in q.links):
+        problems.append(f"{q.id}: no link to a page section")
+    for link in q.links:
+        page = link.to.partition("#")[0]
+        if not (DOCS_DIR / page).is_file():
+            problems.append(f"{q.id}: links to {page}, which does not exist")
+    for snippet in q.snippets:
+        if snippet_anchor(snippet) is None:
+            problems.append(f"{q.id}: snippets/{snippet} is no example on any page")
+    for source in q.sources:
+        if not source.url.startswith("https://"):
+            problems.append(f"{q.id}: the source {source.title!r} has no https address")
+        if not re.search(r"\d{4}-\d\d(-\d\d)?", source.read):
+            problems.append(f"{q.id}: the source {source.title!r} says no date of its copy")
+    return problems
+
+
+def _design_problems(qid: str, design: Design) -> list[str]:
+    problems = []
+    if len(design.requirements) < 3:
+        problems.append(f"{qid}: fewer than three requirements")
+    if len(design.estimate) < 4:
+        problems.append(f"{qid}: an estimate of fewer than four numbers")
+    problems += [
+        f"{qid}: the estimate's {e.what!r} is labelled {e.kind!r}, not one of {ESTIMATE_KINDS}"
+        for e in design.estimate
+        if e.kind not in ESTIMATE_KINDS
+    ]
+    problems += [
+        f"{qid}: the estimate's {e.what!r} gives no basis" for e in design.estimate if not e.basis
+    ]
+    if not re.fullmatch(r"docs/diagrams/[a-z0-9-]+\.svg", design.diagram):
+        problems.append(f"{qid}: the diagram is not a file of docs/diagrams/")
+    elif not (ROOT / design.diagram).is_file():
+        problems.append(f"{qid}: {design.diagram} does not exist")
+    if len(design.flow) < 4:
+        problems.append(f"{qid}: a flow of fewer than four steps")
+    if len(design.decisions) < 3 or not all(d.trade_off for d in design.decisions):
+        problems.append(f"{qid}: fewer than three decisions, or one without its trade-off")
+    if word_count(design.failure_drill) < 40:
+        problems.append(f"{qid}: the failure drill has fewer than 40 words")
+    return problems
+
+
+def level_order_problems(questions: list[Question]) -> list[str]:
+    """Each group's page runs from junior to senior (and its worked designs last)."""
+    problems = []
+    for group in GROUPS:
+        levels = [LEVELS.index(q.level) for q in questions if q.group == group.key]
+        if levels != sorted(levels):
+            problems.append(f"{group.title}: the questions are not ordered junior to senior")
+    return problems
+
+
+# Where a question's proof stands on the site.
 
 HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)(?:\s*\{[^}]*\})?\s*$")
 
@@ -236,171 +499,18 @@ def snippet_anchor(snippet: str) -> str | None:
     return None
 
 
-def _join_paragraphs(text: str) -> str:
-    """Join the wrapped lines of each paragraph and list item (the pages stay short)."""
-    out: list[str] = []
-    in_fence = False
-    block_start = re.compile(r"^\s*([-*+] |\d+\. |\||`{3,}|>|--8<--|#|!!!|\?\?\?|<)")
-    for line in text.splitlines():
-        if line.lstrip().startswith("```"):
-            in_fence = not in_fence
-            out.append(line)
-            continue
-        if (
-            not in_fence
-            and line.strip()
-            and out
-            and out[-1].strip()
-            and not out[-1].lstrip().startswith("```")
-            and not block_start.match(line)
-        ):
-            out[-1] = f"{out[-1]} {line.strip()}"
-        else:
-            out.append(line)
-    return "\n".join(out)
-
-
-LOCAL_LINK = re.compile(r"\]\((?!https?:|#|mailto:)(?P<to>[^)\s]+)\)")
-
-
-def _from_subfolder(text: str) -> str:
-    """Links written relative to docs/, made relative to docs/interview/."""
-    return LOCAL_LINK.sub(lambda m: f"](../{m['to']})", text)
-
-
-def _indent(text: str) -> str:
-    return "\n".join(f"    {line}" if line.strip() else "" for line in text.splitlines())
-
-
-def level_badge(level: str) -> str:
-    return f'<span class="q-level q-level-{level}" title="Level">{level}</span>'
-
-
 def proof_links(q: Question) -> str:
+    """One line: the page sections, the snippets and the official sources an answer rests on."""
     pages = [f"[{link.title}]({link.to})" for link in q.links]
     programs = [f"[`{s}`]({snippet_anchor(s)})" for s in q.snippets]
     line = "**Proof on this site:** " + ", ".join(pages)
     if programs:
         line += "; **the snippets:** " + ", ".join(programs)
+    if q.sources:
+        line += "; **official sources:** " + ", ".join(
+            f"[{s.title}]({s.url}) ({s.read})" for s in q.sources
+        )
     return line + "."
-
-
-def render_question(q: Question) -> str:
-    wrong = "\n".join(f"- **{w.answer}** {w.why}" for w in q.wrong_answers)
-    parts = [
-        f"## {q.question} {{ #{q.id} }}",
-        level_badge(q.level),
-        '??? success "Model answer"',
-        _indent(_from_subfolder(_join_paragraphs(q.answer))),
-        _indent(_from_subfolder(proof_links(q))),
-        '??? note "What the interviewer listens for"',
-        _indent(_from_subfolder(_join_paragraphs(q.listening_for))),
-        # Out of the search index: a search should not offer a wrong answer as a match.
-        '<div class="wrong-answers" data-search-exclude markdown>',
-        '??? failure "Common wrong answers"',
-        _indent(_from_subfolder(_join_paragraphs(wrong))),
-        "</div>",
-    ]
-    return "\n\n".join(parts)
-
-
-DECK_LINK = (
-    "[Download the deck for Anki](streaming-interview.apkg){ download } "
-    "(every question of the bank, one card each)"
-)
-
-SOURCES = """\
-??? info "Sources"
-
-    - Each answer rests on the pages it links to, which give their own sources; the versions
-      it depends on are those of this site: the `anthropic` Python SDK 2.12.0, which sends
-      `anthropic-version: 2026-10-21`.
-    - [Streaming messages](https://platform.claude.com/docs/en/build-with-claude/streaming)
-      and [Errors](https://platform.claude.com/docs/en/api/errors), official documentation,
-      copies of 2026-09-26.
-"""
-# What a group's answers say beyond the pages they link to.
-GROUP_SOURCES = {
-    "tools-thinking": """\
-    - Passing thinking blocks back unmodified during tool use, and no toggling of thinking in
-      the middle of a turn: [Extended thinking](https://platform.claude.com/docs/en/build-with-claude/extended-thinking),
-      official documentation, section "Extended thinking with tool use", in an undated copy
-      that names Claude Sonnet 4.6, so of 2026-02-17 or later.
-    - The `is_error` tool result for invalid JSON: [Fine-grained tool streaming](https://platform.claude.com/docs/en/agents-and-tools/tool-use/fine-grained-tool-streaming),
-      copy of 2026-09-26.
-    - What `messages.stream()` of SDK 2.12.0 does with invalid tool input JSON (a `ValueError`
-      for some errors, a silently shortened input for others): `tests/test_interview.py` and
-      `tests/test_fine_grained_tools.py`.
-""",
-    "production": """\
-    - The idle limits of proxies (nginx's `proxy_read_timeout`, 60 s by default, in copies of
-      its documentation of 2021-01-17 and 2023-06-01; AWS Application Load Balancer, 60 s;
-      Cloudflare, 100 s, copy of 2025-04-29; Google Cloud, 30 s) and FastAPI 0.165.0's 15 s
-      keepalive: the Sources of [Relaying to a browser](../relay.md).
-    - FastAPI 0.165.0 runs an `EventSourceResponse`'s generator in a task that hands each
-      event on through memory streams of one event each (`fastapi/routing.py`, as this site
-      installs it).
-""",
-}
-
-
-def render_group(group: Group, questions: list[Question]) -> str:
-    mine = [q for q in questions if q.group == group.key]
-    counts = ", ".join(
-        f"{n} {level}" for level in LEVELS if (n := sum(q.level == level for q in mine))
-    )
-    title = group.title.lower() if group.key != "python-sdk" else "the Python SDK"
-    head = [
-        f"# Interview questions: {title}",
-        "<!-- Generated from docs/interview/questions.toml by tests/interview.py: "
-        "edit the bank, then run `python3 dev.py test --update-outputs`. -->",
-        f'!!! abstract "How to use this page"\n\n'
-        f"    {group.about} {len(mine)} questions ({counts}). Answer each one aloud first, "
-        f"then open the model answer, what the interviewer listens for, and the common wrong "
-        f"answers. Every answer links to the page sections and tested snippets that prove it. "
-        f"{DECK_LINK}; [the cheat sheet](cheat-sheet.md) fits on two printed pages.",
-    ]
-    body = [render_question(q) for q in mine]
-    return "\n\n".join(head + body) + "\n\n" + SOURCES + GROUP_SOURCES.get(group.key, "")
-
-
-def render_index(questions: list[Question]) -> str:
-    rows = []
-    for group in GROUPS:
-        mine = [q for q in questions if q.group == group.key]
-        levels = " / ".join(str(sum(q.level == level for q in mine)) for level in LEVELS)
-        rows.append(f"| [{group.title}]({group.page}) | {group.about} | {len(mine)} | {levels} |")
-    first = questions[0]
-    return (
-        "# Interview prep\n\n"
-        "<!-- Generated from docs/interview/questions.toml by tests/interview.py: edit the bank, "
-        "then run `python3 dev.py test --update-outputs`. -->\n\n"
-        '!!! abstract "The question bank"\n\n'
-        f"    {len(questions)} questions on streaming with the Claude Messages API, in "
-        f"{len(GROUPS)} groups, each marked junior, mid or senior. Each has a model answer (what "
-        "a strong candidate says in about two minutes), what the interviewer listens for, the "
-        "common wrong answers and why they are wrong, and links to the page sections and "
-        "tested snippets that prove it. The answers are collapsed: answer aloud first, then "
-        "check.\n\n"
-        f"    - {DECK_LINK}: the question and its level on the front, the model answer and a "
-        "link to its page on the back.\n"
-        "    - [The cheat sheet](cheat-sheet.md): events, deltas, stop reasons, usage, retries, "
-        "timeouts, deadlines and the relay on at most two printed pages.\n\n"
-        f"The first question is the one this site began with: [{first.question}]"
-        f"({GROUP_KEYS[first.group].page}#{first.id}) Its long answer is [Streaming, first "
-        "answer](../first-stream.md).\n\n"
-        "| Group | What it covers | Questions | junior / mid / senior |\n"
-        "|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
-        "The answers hold for the `anthropic` Python SDK 2.12.0 and the API version "
-        "`2026-10-21` it sends; where an answer depends on a model or a date, it says which.\n"
-    )
-
-
-def rendered_pages(questions: list[Question]) -> dict[Path, str]:
-    pages = {BANK_DIR / "index.md": render_index(questions)}
-    for group in GROUPS:
-        pages[BANK_DIR / group.page] = render_group(group, questions)
-    return pages
 
 
 # The deck.
@@ -408,6 +518,7 @@ def rendered_pages(questions: list[Question]) -> dict[Path, str]:
 INCLUDE_LINE = re.compile(
     r"""^(?P<indent>\s*)--8<--\s+"(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"$"""
 )
+LOCAL_LINK = re.compile(r"\]\((?!https?:|#|mailto:)(?P<to>[^)\s]+)\)")
 
 
 def _resolve_includes(text: str) -> str:
@@ -438,8 +549,10 @@ def _absolute_links(text: str) -> str:
 
 
 def card_fields(q: Question) -> list[str]:
-    """The note's fields: Question, Level, Answer (HTML), Link (HTML)."""
-    answer = _absolute_links(_resolve_includes(q.answer) + "\n\n" + proof_links(q))
+    """The note's fields: Question, Level, Answer (HTML: the headline, then the core), Link."""
+    answer = _absolute_links(
+        f"**{q.headline}**\n\n" + _resolve_includes(q.answer) + "\n\n" + proof_links(q)
+    )
     html = markdown.markdown(answer, extensions=["fenced_code", "tables"])
     group = GROUP_KEYS[q.group]
     link = (

@@ -24,7 +24,8 @@ from .project import DOCS_DIR, RECORDINGS_DIR, ROOT, relative
 
 TIMELINES_DIR = DOCS_DIR / "timelines"
 DIAGRAMS_DIR = DOCS_DIR / "diagrams"
-PAGES = sorted(DOCS_DIR.glob("*.md"))
+# The site's pages, and the interview bank's (the system-design page holds diagrams too).
+PAGES = sorted(DOCS_DIR.glob("*.md")) + sorted((DOCS_DIR / "interview").glob("*.md"))
 SVG = "{http://www.w3.org/2000/svg}"
 
 # The recordings the pages show as timeline pictures, each with the faults its page replays
@@ -161,7 +162,7 @@ def pictures_on(page: Path) -> set[str]:
 
 @pytest.mark.parametrize("path", ALL_PICTURES, ids=relative)
 def test_a_picture_stands_on_a_page_in_a_figure_with_a_caption(path: Path) -> None:
-    pages = [page.name for page in PAGES if relative(path) in pictures_on(page)]
+    pages = [relative(page) for page in PAGES if relative(path) in pictures_on(page)]
     assert pages, f"no page shows {relative(path)} in a picture figure (see inlined())"
     text = "\n".join(page.read_text() for page in PAGES)
     assert text.count(f'--8<-- "{relative(path)}"') == len(pages), "outside a figure"
@@ -173,6 +174,10 @@ DIAGRAMS = {
     "error-before-during": "errors.md",  # an HTTP error and SDK retries; an error event
     "retry-resume": "retrying.md",  # the same request again, or a continuation
     "relay": "relay.md",  # the API, the relay, a proxy, the browser
+    # The worked designs of the interview bank's system-design track.
+    "design-chat": "interview/system-design.md",  # 100,000 users: relays, store, the API
+    "design-gateway": "interview/system-design.md",  # an LLM gateway: quota, pass-through
+    "design-durable": "interview/system-design.md",  # a worker, an event log, readers
 }
 
 
@@ -256,7 +261,8 @@ def test_the_built_pages_hold_the_pictures_unchanged(built_site: Path) -> None:
     for page in PAGES:
         if not pictures_on(page):
             continue
-        folder = "" if page.stem == "index" else page.stem  # the home page is the site's root
+        address = page.relative_to(DOCS_DIR).with_suffix("")
+        folder = address.parent if address.name == "index" else address  # index.md: its folder
         built = (built_site / folder / "index.html").read_text()
         changed += [
             f"{page.name}: {path}"
