@@ -92,7 +92,8 @@ def test_the_event_table_and_the_cheat_sheet_stack_on_a_phone(
           const names = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim());
           const cells = [...table.querySelectorAll('tbody td:not(:first-child)')];
           return {
-            labelled: cells.every((td) => td.dataset.label === names[td.cellIndex]),
+            unlabelled: cells.filter((td) => td.dataset.label !== names[td.cellIndex])
+              .map((td) => td.textContent.slice(0, 40)),
             labels: cells.every((td) => getComputedStyle(td, '::before').content !== 'none'),
             fits: table.scrollWidth <= document.documentElement.clientWidth,
             display: getComputedStyle(table.querySelector('tbody tr')).display,
@@ -101,7 +102,7 @@ def test_the_event_table_and_the_cheat_sheet_stack_on_a_phone(
         container,
     )
     assert stacked
-    wanted = {"labelled": True, "labels": True, "fits": True, "display": "block"}
+    wanted = {"unlabelled": [], "labels": True, "fits": True, "display": "block"}
     assert all(table == wanted for table in stacked), stacked
     resize(seen, 1366)  # a table again on a wide screen
     rows = seen.page.evaluate(
@@ -141,7 +142,7 @@ def test_printing_keeps_the_pictures_and_drops_players_and_copy_buttons(
           shown: [...player.querySelectorAll('.sp-frame > *')]
             .filter((e) => e.getBoundingClientRect().height > 0).map((e) => e.className),
           picture: player.querySelector('svg.timeline-picture')?.getBoundingClientRect().height,
-          overlay: !!player.querySelector('svg g[aria-hidden]')?.checkVisibility(),
+          overlay: getComputedStyle(player.querySelector('svg g[aria-hidden]')).display,
         }))"""
     )
     copy = page.evaluate(
@@ -157,10 +158,73 @@ def test_printing_keeps_the_pictures_and_drops_players_and_copy_buttons(
     assert player["border"] == "0px"
     assert player["shown"] == ["sp-track sp-on-picture", "sp-caption"]  # no empty box
     assert player["picture"] > 150
-    assert player["overlay"] is False
+    assert player["overlay"] == "none"  # no playhead, no shade over the picture
     assert copy == 0
     assert len(pictures) == 2
     assert all(height > 150 for height in pictures)
     assert pdf.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 3
+    assert seen.errors == []
+
+
+# --------------------------------------------------------------------------- examples
+
+MARKER = re.compile(r"^\s*#\s*--8<--\s*\[\s*(start|end)\s*:.*\]\s*$")
+
+
+def without_markers(path: Path) -> str:
+    lines = path.read_text().splitlines(keepends=True)
+    return "".join(line for line in lines if not MARKER.match(line))
+
+
+@pytest.mark.parametrize(
+    ("page_name", "program"),
+    [("first-stream", "first_stream/text_stream.py"), ("raw-http", "raw_http/accumulate.py")],
+)
+def test_a_download_is_the_program_without_its_section_markers(
+    visits: Callable[..., Visit], site_url: str, page_name: str, program: str
+) -> None:
+    snippet = DOCS_DIR.parent / "snippets" / program
+    markers = [line for line in snippet.read_text().splitlines() if MARKER.match(line)]
+    assert markers, "a program with section markers, or this proves nothing"
+    seen = visits(f"{site_url}/{page_name}/")
+    link = seen.page.locator(f"figure.example a.example-file[href$='{program}']").first
+    assert link.get_attribute("href") == f"../snippets/{program}"  # without scripts: the file
+    with seen.page.expect_download() as download:
+        link.click()
+    saved = Path(download.value.path()).read_text()
+    assert download.value.suggested_filename == snippet.name
+    assert saved == without_markers(snippet)
+    assert saved != snippet.read_text()
+    assert seen.errors == []
+
+
+def test_a_long_program_folds_to_the_lines_its_page_is_about(
+    visits: Callable[..., Visit], site_url: str
+) -> None:
+    seen = visits(f"{site_url}/raw-http/", width="phone")
+    figure = seen.page.locator("figure.example:has(a[href$='raw_http/accumulate.py'])")
+    code = figure.locator(".highlight").first.locator("code")
+    whole = without_markers(DOCS_DIR.parent / "snippets/raw_http/accumulate.py")
+    rows = "c => [...c.querySelectorAll('.code-row')].filter(r => r.checkVisibility()).length"
+    shown = code.evaluate(rows)
+    folds = figure.locator(".code-fold")
+    assert figure.get_attribute("class") == "example example--long"
+    assert code.evaluate("c => c.querySelectorAll('.code-row.hll').length") == 46  # 60-105
+    assert 46 <= shown <= 46 + 2 * 2  # the highlighted lines, and a line around each run
+    assert folds.count() == 2
+    assert code.get_attribute("data-copy") == whole  # copied whole, folded or not
+    # On a phone the output comes first, then the program.
+    boxes = figure.evaluate(
+        "f => [...f.querySelectorAll(':scope > .highlight')]"
+        ".map(h => h.getBoundingClientRect().top)"
+    )
+    assert boxes[1] < boxes[0]
+    figure.get_by_role("button", name="the whole program", exact=True).click()
+    assert code.evaluate(rows) == len(whole.splitlines())
+    assert folds.first.is_hidden()
+    figure.get_by_role("button", name="the whole program", exact=True).click()
+    assert code.evaluate(rows) == shown
+    folds.first.click()  # a fold unfolds the whole program too
+    assert code.evaluate(rows) == len(whole.splitlines())
     assert seen.errors == []

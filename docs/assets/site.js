@@ -328,17 +328,24 @@
   });
   function scrollable(box) {
     var output = box.matches(".highlight"); // an output beside its program: it scrolls down
+    var figure = box.matches("figure"); // named by its caption and its picture already
     var scrolls = output
       ? box.scrollHeight > box.clientHeight + 1
       : box.scrollWidth > box.clientWidth + 1;
     box.classList.toggle("scrolls", scrolls);
     if (scrolls) {
       box.tabIndex = 0;
-      box.setAttribute("role", "region");
-      box.setAttribute(
-        "aria-label",
-        output ? "Output, scrolls" : box.matches("figure") ? "Picture, scrolls sideways" : "Table, scrolls sideways"
-      );
+      if (!figure) {
+        // A group, not a landmark: a page may hold several, each named by what it holds.
+        var heads = Array.prototype.map.call(box.querySelectorAll("thead th"), function (th) {
+          return th.textContent.trim();
+        });
+        box.setAttribute("role", "group");
+        box.setAttribute(
+          "aria-label",
+          output ? "Output, scrolls" : "Table, scrolls sideways" + (heads.length ? ": " + heads.join(", ") : "")
+        );
+      }
     } else {
       box.removeAttribute("tabindex");
       box.removeAttribute("role");
@@ -370,7 +377,10 @@
     new MutationObserver(function (changes) {
       changes.forEach(function (change) {
         change.addedNodes.forEach(function (node) {
-          if (node.nodeType === Node.ELEMENT_NODE && node.matches("nav.md-code__nav")) {
+          if (node.nodeType !== Node.ELEMENT_NODE) {
+            return;
+          }
+          if (node.matches("nav.md-code__nav") || node.querySelector("nav.md-code__nav")) {
             names(node.parentNode);
           }
         });
