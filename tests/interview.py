@@ -2,9 +2,9 @@
 
 `docs/interview/questions.toml` holds every question. From it, `python3 dev.py test
 --update-outputs` (tests/test_interview.py) writes the bank's pages (`docs/interview/*.md`, one
-per group, and the overview `index.md`, rendered by `tests/interview_render.py`) and the Anki
-deck `docs/interview/streaming-interview.apkg`; without `--update-outputs` the same tests fail
-when a committed file no longer matches.
+per group, and the overview `index.md`, rendered by `tests/interview_render.py`); the Anki deck
+is written by tests/deck.py and the mock interview's page and data by tests/practice.py.
+Without `--update-outputs` the same tests fail when a committed file no longer matches.
 
 This module reads the bank and checks it: each question in the shape a candidate can say aloud
 (a headline, a core of about a minute, the rest collapsed), and each worked design with its
@@ -13,19 +13,12 @@ requirements, estimate, diagram, flow, decisions and failure drill.
 
 from __future__ import annotations
 
-import io
-import json
 import re
-import sqlite3
-import tempfile
 import tomllib
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import genanki  # type: ignore[import-untyped]
-import markdown  # type: ignore[import-untyped]
 from markdown.extensions.toc import slugify  # type: ignore[import-untyped]
 
 from .pages import examples, sections
@@ -34,7 +27,6 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS_DIR = ROOT / "docs"
 BANK_DIR = DOCS_DIR / "interview"
 BANK = BANK_DIR / "questions.toml"
-DECK = BANK_DIR / "streaming-interview.apkg"
 SEED_QUESTION = "What is streaming in Claude API responses and how do you use it?"
 # A question's level; "design" is a worked design of the system-design group.
 LEVELS = ("junior", "mid", "senior", "design")
@@ -48,17 +40,6 @@ DEEPER_WORDS = 150
 # The SDK the answers are written for, and the API version it sends.
 SDK_VERSION = "2.17.0"
 API_VERSION = "2026-10-21"
-# The deck's links point at the site as `python3 dev.py serve` serves it (mkdocs.yml's default
-# site_url); a fixed address keeps the deck the same wherever it is generated.
-DECK_SITE_URL = "http://127.0.0.1:8000/"
-# Fixed ids, so that a re-import updates the cards in place instead of adding new ones.
-DECK_ID = 1_733_133_700
-MODEL_ID = 1_733_133_701
-DECK_NAME = "Streaming with the Claude API: interview questions"
-# genanki stamps each note and card with the time it is written; a fixed time (and fixed zip
-# entry dates) makes the same bank give the same bytes.
-DECK_TIMESTAMP = 1_764_633_600.0  # 2025-12-02T00:00:00Z, any fixed value would do
-ZIP_DATE = (2025, 12, 2, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -513,7 +494,7 @@ def proof_links(q: Question) -> str:
     return line + "."
 
 
-# The deck.
+# An answer outside MkDocs (in the deck, in the practice page's data): its includes resolved.
 
 INCLUDE_LINE = re.compile(
     r"""^(?P<indent>\s*)--8<--\s+"(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"$"""
@@ -536,107 +517,3 @@ def _resolve_includes(text: str) -> str:
             lines = lines[start + 1 : end]
         out += [f"{match['indent']}{x}" for x in lines if not sections(x)]
     return "\n".join(out)
-
-
-def _site_url(to: str) -> str:
-    page, _, anchor = to.partition("#")
-    path = "" if page == "index.md" else page.removesuffix(".md") + "/"
-    return DECK_SITE_URL + path + (f"#{anchor}" if anchor else "")
-
-
-def _absolute_links(text: str) -> str:
-    return LOCAL_LINK.sub(lambda m: f"]({_site_url(m['to'])})", text)
-
-
-def card_fields(q: Question) -> list[str]:
-    """The note's fields: Question, Level, Answer (HTML: the headline, then the core), Link."""
-    answer = _absolute_links(
-        f"**{q.headline}**\n\n" + _resolve_includes(q.answer) + "\n\n" + proof_links(q)
-    )
-    html = markdown.markdown(answer, extensions=["fenced_code", "tables"])
-    group = GROUP_KEYS[q.group]
-    link = (
-        f'<a href="{_site_url(f"interview/{group.page}#{q.id}")}">'
-        f"{group.title}: the whole answer, on the site</a>"
-    )
-    return [q.question, q.level, html, link]
-
-
-def deck_model() -> genanki.Model:
-    return genanki.Model(
-        MODEL_ID,
-        "Streaming interview question",
-        fields=[{"name": "Question"}, {"name": "Level"}, {"name": "Answer"}, {"name": "Link"}],
-        templates=[
-            {
-                "name": "Question to answer",
-                "qfmt": (
-                    '<div class="level">{{Level}}</div><div class="question">{{Question}}</div>'
-                ),
-                "afmt": '{{FrontSide}}<hr id="answer">{{Answer}}<p class="link">{{Link}}</p>',
-            }
-        ],
-        css=(
-            ".card { font-family: sans-serif; font-size: 18px; text-align: left; }\n"
-            ".level { font-size: 14px; text-transform: uppercase; letter-spacing: 0.05em; }\n"
-            ".question { font-weight: bold; margin: 0.5em 0; }\n"
-            "pre { white-space: pre-wrap; font-size: 14px; }\n"
-        ),
-    )
-
-
-def note_guid(q: Question) -> str:
-    return str(genanki.guid_for("streaming-interview", q.id))
-
-
-def deck_bytes(questions: list[Question]) -> bytes:
-    model = deck_model()
-    deck = genanki.Deck(DECK_ID, DECK_NAME)
-    for q in questions:
-        deck.add_note(
-            genanki.Note(
-                model=model, fields=card_fields(q), guid=note_guid(q), tags=[q.group, q.level]
-            )
-        )
-    with tempfile.TemporaryDirectory() as folder:
-        written = Path(folder) / "deck.apkg"
-        genanki.Package(deck).write_to_file(str(written), timestamp=DECK_TIMESTAMP)
-        # The same entries, with fixed dates instead of those of genanki's temporary files.
-        out = io.BytesIO()
-        with zipfile.ZipFile(written) as source, zipfile.ZipFile(out, "w") as target:
-            for info in source.infolist():
-                fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
-                fixed.compress_type = zipfile.ZIP_DEFLATED
-                target.writestr(fixed, source.read(info.filename))
-        return out.getvalue()
-
-
-@dataclass(frozen=True)
-class DeckNote:
-    guid: str
-    fields: tuple[str, ...]
-    tags: tuple[str, ...]
-
-
-def expected_notes(questions: list[Question]) -> list[DeckNote]:
-    return [DeckNote(note_guid(q), tuple(card_fields(q)), (q.group, q.level)) for q in questions]
-
-
-def read_deck(apkg: bytes) -> tuple[list[DeckNote], int, list[str]]:
-    """The notes of a deck file, its number of cards, and its decks' names (as Anki reads it)."""
-    with zipfile.ZipFile(io.BytesIO(apkg)) as archive, tempfile.TemporaryDirectory() as folder:
-        database = Path(folder) / "collection.anki2"
-        database.write_bytes(archive.read("collection.anki2"))
-        connection = sqlite3.connect(database)
-        try:
-            rows = connection.execute("SELECT guid, flds, tags FROM notes ORDER BY id").fetchall()
-            [(cards,)] = connection.execute("SELECT count(*) FROM cards").fetchall()
-            [(decks,)] = connection.execute("SELECT decks FROM col").fetchall()
-        finally:
-            connection.close()
-    notes = [
-        DeckNote(guid, tuple(fields.split("\x1f")), tuple(tags.split()))
-        for guid, fields, tags in rows
-    ]
-    names = [deck["name"] for deck in json.loads(decks).values()]
-    return notes, int(cards), names

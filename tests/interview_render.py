@@ -25,10 +25,11 @@ from .interview import (
     Question,
     proof_links,
 )
+from .practice import render_listing
 
 DECK_LINK = (
     "[Download the deck for Anki](streaming-interview.apkg){ download } "
-    "(every question of the bank, one card each)"
+    "(a card per question, and a cloze card per fact)"
 )
 GENERATED = (
     "<!-- Generated from docs/interview/questions.toml by tests/interview_render.py: "
@@ -311,8 +312,11 @@ def render_index(questions: list[Question]) -> str:
         "what a strong answer shows, red flags, what a junior, mid and senior answer sound "
         "like, follow-ups linked to the questions that answer them, and the wrong answers "
         "candidates give. Answer aloud first, then open the answer.\n\n"
-        f"    - {DECK_LINK}: the question and its level on the front, the headline and the core "
-        "on the back.\n"
+        f"    - {DECK_LINK}: each question on a front, its headline, what a strong answer shows "
+        "and the most common trap on the back; and short facts to recall, one word hidden.\n"
+        "    - [The mock interview](practice.md): one question at a time against a timer; rate "
+        "your answer, and the question comes back when it is due. Your progress stays in this "
+        "browser.\n"
         "    - [The study plan and a 45-minute mock interview](study-plan.md): one evening, one "
         "week or two weeks, and a script with a scoring rubric.\n"
         "    - [The cheat sheet](cheat-sheet.md): what to say, then the reference tables, on at "
@@ -324,7 +328,7 @@ def render_index(questions: list[Question]) -> str:
         "|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
         f"The answers are written for the `anthropic` Python SDK {SDK_VERSION} and the API "
         f"version `{API_VERSION}` it sends; where an answer depends on a version, a model or a "
-        "date, it says which.\n"
+        "date, it says which.\n\n" + render_listing(questions)
     )
 
 

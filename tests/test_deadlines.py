@@ -61,6 +61,13 @@ def times(line: str) -> float:
     return float(line.split(" s ")[0])
 
 
+def fired(line: str, limit: float, instead: float) -> bool:
+    """The deadline's time, not the event's: no earlier than `limit` (to the printed 0.01 s)
+    and before `instead`, when what it waits for would have come. How late after `limit` a
+    busy machine wakes the timer is left to the benchmarks."""
+    return limit - 0.01 <= times(line) < instead
+
+
 def test_the_stall_is_caught_one_silence_after_the_last_byte() -> None:
     # The shown output (compared with a run at the recorded pace by the snippet test).
     assert "deadlines/watchdog.py" in TIMED_SNIPPETS
@@ -113,7 +120,7 @@ def test_slow_headers_are_given_up_at_the_headers_deadline(
     printed = run(monkeypatch, capsys, [shifted(r, headers=2.0) for r in (THINKING, STALLED)])
     for line in printed[1], printed[3]:
         assert line.endswith(f"gave up: {LIMITS['HEADERS']} s without the headers")
-        assert abs(times(line) - LIMITS["HEADERS"]) <= TIME_TOLERANCE
+        assert fired(line, LIMITS["HEADERS"], instead=2.0)
 
 
 def test_a_first_answer_later_than_its_deadline_is_given_up_though_pings_flow(
@@ -122,9 +129,10 @@ def test_a_first_answer_later_than_its_deadline_is_given_up_though_pings_flow(
     # Thinking 3 s longer, pings every 0.4 s: no stall, but no text by FIRST_ANSWER.
     printed = run(monkeypatch, capsys, [shifted(r, answer=3.0) for r in (THINKING, STALLED)])
     assert "stalled" not in "".join(printed)
-    for line in printed[3], printed[-1]:
+    for line, recording in (printed[3], THINKING), (printed[-1], STALLED):
         assert line.endswith(f"gave up: {LIMITS['FIRST_ANSWER']} s without the first text")
-        assert abs(times(line) - LIMITS["FIRST_ANSWER"]) <= TIME_TOLERANCE
+        first_text = next(e for e in recording.response.events if "text_delta" in str(e.data))
+        assert fired(line, LIMITS["FIRST_ANSWER"], instead=first_text.at + 3.0)
 
 
 def test_the_page_names_the_limits_the_snippet_uses() -> None:
@@ -159,4 +167,4 @@ def test_an_answer_that_outlasts_the_total_deadline_is_given_up(
     printed = run(monkeypatch, capsys, recordings)
     assert printed[4].endswith("s  first text")
     assert printed[5].endswith(f"gave up: {LIMITS['TOTAL']} s without message_stop")
-    assert abs(times(printed[5]) - LIMITS["TOTAL"]) <= TIME_TOLERANCE
+    assert fired(printed[5], LIMITS["TOTAL"], instead=THINKING.response.events[-1].at + 6.0)

@@ -1,6 +1,7 @@
-"""The interview bank, its pages, its deck, the study plan and the cheat sheet (docs/interview/).
+"""The interview bank, its pages, the study plan and the cheat sheet (docs/interview/; the deck:
+test_deck.py; practising: test_practice.py).
 
-`python3 dev.py test --update-outputs` rewrites the bank's pages and deck from
+`python3 dev.py test --update-outputs` rewrites the bank's pages from
 docs/interview/questions.toml; without it, these tests fail when a committed file is stale.
 """
 
@@ -44,19 +45,14 @@ from stream_replay import CutAfter, ReplayServer, StallBefore, load_recording
 from .interview import (
     ANSWER_WORDS,
     BANK_DIR,
-    DECK,
-    DECK_NAME,
     GROUP_KEYS,
     GROUPS,
     HEADLINE_WORDS,
     LEVELS,
     SDK_VERSION,
     BankError,
-    deck_bytes,
-    expected_notes,
     level_order_problems,
     load_bank,
-    read_deck,
     structure_problems,
     word_count,
 )
@@ -277,26 +273,6 @@ def test_a_worked_design_shows_each_of_its_parts() -> None:
 @pytest.mark.parametrize("page", [*sorted(PAGES), *WRITTEN_BY_HAND], ids=lambda p: p.name)
 def test_a_bank_page_stays_under_300_lines(page: Path) -> None:
     assert len(page.read_text(encoding="utf-8").splitlines()) < 300
-
-
-def test_the_deck_holds_one_card_per_question(update_outputs: bool) -> None:
-    expected = expected_notes(QUESTIONS)
-    if update_outputs and (not DECK.exists() or read_deck(DECK.read_bytes())[0] != expected):
-        DECK.write_bytes(deck_bytes(QUESTIONS))
-    notes, cards, decks = read_deck(DECK.read_bytes())
-    assert notes == expected, f"{DECK.name} is stale: run `python3 dev.py test --update-outputs`"
-    assert cards == len(QUESTIONS)
-    assert DECK_NAME in decks
-    for note, question in zip(notes, QUESTIONS, strict=True):
-        text, level, answer, link = note.fields
-        assert (text, level) == (question.question, question.level)
-        assert answer.startswith("<p><strong>")  # the headline first, then the core
-        assert "<p>" in answer
-        assert f"#{question.id}" in link
-
-
-def test_the_deck_is_the_same_bytes_every_time() -> None:
-    assert deck_bytes(QUESTIONS) == deck_bytes(QUESTIONS)
 
 
 def test_the_bank_is_offered_on_the_home_page_and_in_the_navigation() -> None:

@@ -390,25 +390,39 @@
 
   // 8. A stream player (player.js and player.css, beside this file) only on a page that has
   // one: <div class="stream-player" data-src="...">. Nothing else loads them or its data.
+  // 9. Practising the interview bank (practice.js, its schedule and practice.css) only on the
+  // bank's pages: a question (.iq), the list of all questions, the mock interview's form.
   var here = document.currentScript && document.currentScript.src;
-  var requested = false;
-  function loadPlayers() {
-    if (!here || !document.querySelector(".stream-player")) {
+  var requested = {};
+  function load(selector, files) {
+    if (!here || requested[selector] || !document.querySelector(selector)) {
       return;
     }
-    if (window.mountStreamPlayers) {
+    requested[selector] = true;
+    files.forEach(function (file) {
+      var node;
+      if (/\.css$/.test(file)) {
+        node = document.createElement("link");
+        node.rel = "stylesheet";
+        node.href = new URL(file, here).href;
+      } else {
+        node = document.createElement("script");
+        node.src = new URL(file, here).href;
+        node.async = false; // run in the order given: a library before its user
+      }
+      document.head.append(node);
+    });
+  }
+  function loadExtras() {
+    if (window.mountStreamPlayers && document.querySelector(".stream-player")) {
       window.mountStreamPlayers();
     }
-    if (requested) {
-      return;
-    }
-    requested = true;
-    var style = document.createElement("link");
-    style.rel = "stylesheet";
-    style.href = new URL("player.css", here).href;
-    var script = document.createElement("script");
-    script.src = new URL("player.js", here).href;
-    document.head.append(style, script);
+    load(".stream-player", ["player.css", "player.js"]);
+    load(".iq[data-qid], .iq-list, .iq-setup", [
+      "practice.css",
+      "vendor/femto-fsrs.js",
+      "practice.js",
+    ]);
   }
 
   function run() {
@@ -419,7 +433,7 @@
     tables(document);
     scrollers(document);
     names(document);
-    loadPlayers();
+    loadExtras();
   }
 
   if (window.document$) {
