@@ -755,7 +755,7 @@
         how = el("span", good ? "sp-complete" : "sp-failure", el("strong", "", `${headline}:`), " ", el("span", "", detail));
         if (!good) how.dataset.kind = headline;
       }
-      return [...(poster ? [el("span", "sp-when", "When it ends: ")] : []), foot, " ", how];
+      return [...(poster ? [el("span", "sp-when", "When it ends: ")] : []), foot, " · ", how];
     }
 
     // What a screen reader hears at a pause, a seek or the end: the state, not every delta.
