@@ -14,12 +14,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import urlsplit
 
 import anthropic
 import httpx2
 import pytest
+from anthropic.types import RawMessageStreamEvent
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Route
 
@@ -666,13 +667,10 @@ class BytesServer:
         self.server.server_close()
 
 
+# The events create(stream=True) hands over, as the SDK's own union of them names them.
 RAW_EVENTS = {
-    "message_start",
-    "content_block_start",
-    "content_block_delta",
-    "content_block_stop",
-    "message_delta",
-    "message_stop",
+    get_args(event.model_fields["type"].annotation)[0]
+    for event in get_args(get_args(RawMessageStreamEvent)[0])
 }
 
 
