@@ -3,7 +3,9 @@
 
     python3 dev.py serve      # the site on http://127.0.0.1:8000, reloading on edits
     python3 dev.py test       # the whole suite, on every core (-n 0: in one process)
+    python3 dev.py build      # the site for the address in SITE_URL, in site/, to publish
     python3 dev.py bench      # figures for this machine (--write: onto the Benchmarks page)
+    python3 dev.py sdk-matrix # the SDK versions page's checks on several anthropic releases
 
     python3 dev.py run SNIPPET [--speed S] [--live]   # replay a snippet (or run it live)
     python3 dev.py serve-recordings [SNIPPET ...]      # the replay server alone
@@ -98,7 +100,8 @@ def parallel_options(extra: list[str]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"serve", "test", "bench", "setup", *REPLAY_COMMANDS}:
+    actions = {"serve", "test", "build", "bench", "sdk-matrix", "setup", *REPLAY_COMMANDS}
+    if not argv or argv[0] not in actions:
         print(__doc__)
         return 2
     ensure_environment()
@@ -110,8 +113,12 @@ def main(argv: list[str]) -> int:
         command = [python, "-m", "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *extra]
     elif action == "test":
         command = [python, "-m", "pytest", *parallel_options(extra), *extra]
+    elif action == "build":
+        command = [python, "-m", "tests.publish", *extra]
     elif action == "bench":
         command = [python, "-m", "tests.bench", *extra]
+    elif action == "sdk-matrix":
+        command = [python, "-m", "tests.sdk_matrix", *extra]
     else:
         command = [python, "-m", "stream_replay", REPLAY_COMMANDS[action], *extra]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

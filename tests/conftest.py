@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -9,7 +12,12 @@ GUARD_DIR = Path(__file__).parent / "network_guard"
 sys.path.insert(0, str(GUARD_DIR))
 import network_guard  # noqa: E402
 
-from .project import ROOT, auto_workers, build_site, once_per_run  # noqa: E402
+from .project import (  # noqa: E402
+    PUBLISHED_REPO_URL,
+    PUBLISHED_SITE_URL,
+    auto_workers,
+    once_per_run,
+)
 
 # Before any test runs: no connection leaves the machine (see tests/network_guard/).
 network_guard.install()
@@ -66,14 +74,37 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReq
     return base.parent if hasattr(request.config, "workerinput") else base
 
 
+SITE_BUILD_BOUND = 600  # seconds: the site's build, and the other workers' wait for it
+
+
+@contextmanager
+def a_time_bound_of_its_own(seconds: float) -> Iterator[None]:
+    """pytest-timeout's alarm (its signal method, this suite's) set to `seconds` for a while,
+    then given back to the test with the time it had left: the site is the run's, built in
+    whichever test first asks for it, and on a loaded machine takes longer than a test may."""
+    if not hasattr(signal, "setitimer"):
+        yield
+        return
+    left, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, left)  # 0 (none set) stays none
+
+
 @pytest.fixture(scope="session")
 def built_site(run_dir: Path) -> Path:
-    """The site, built once per run with `mkdocs build --strict` (once for all workers)."""
+    """The site as `python3 dev.py build` publishes it (MkDocs strict, then its Markdown pages,
+    llms.txt and deck), for PUBLISHED_SITE_URL with a repository link: built once per run, for
+    all workers, in this process."""
+    from .publish import build  # MkDocs, imported by the worker that builds
+
     site = run_dir / "site"
 
-    def build() -> None:
-        result = build_site(ROOT, site)
-        assert result.returncode == 0, result.stderr
+    def publish() -> None:
+        build(site, site_url=PUBLISHED_SITE_URL, repo_url=PUBLISHED_REPO_URL)
 
-    once_per_run(run_dir, "site", build)
+    # Built by one worker while the others wait for it, each within the same bound.
+    with a_time_bound_of_its_own(SITE_BUILD_BOUND):
+        once_per_run(run_dir, "site", publish, timeout=SITE_BUILD_BOUND)
     return site

@@ -67,6 +67,17 @@ def sections(text: str) -> set[str]:
     return {match["name"] for match in SECTION_MARK.finditer(text)}
 
 
+def included_text(root: Path, path: str, section: str | None = None) -> str:
+    """What pymdownx.snippets puts in place of an include: the file under `root`, or its
+    section, without the lines that mark sections."""
+    lines = (root / path).read_text(encoding="utf-8").splitlines()
+    if section:
+        start = next(i for i, line in enumerate(lines) if f"[start:{section}]" in line)
+        end = next(i for i, line in enumerate(lines) if f"[end:{section}]" in line)
+        lines = lines[start + 1 : end]
+    return "\n".join(line for line in lines if not sections(line))
+
+
 def include_problems(include: Include, root: Path) -> list[str]:
     """Why an include would not render, in the form `page:line: reason` ([] when it is fine)."""
     target = root / include.path

@@ -53,6 +53,7 @@ SNIPPET_FAULTS: dict[str, list[str]] = {
     "retrying/retry_then_resume.py": ["error:5@1"],
     "timeouts/idle_timeout.py": ["stall:12:3"],
     "deadlines/watchdog.py": ["stall:5:3@2"],
+    "usage/usage_after_cut.py": ["cut-mid:6"],
 }
 # Recordings the pages play in the stream player (docs/assets/player.js), each with the --fault
 # specs it is played under: the data goes to docs/players/<key>[--<fault>].json
@@ -166,6 +167,12 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     env["PYTHONPATH"] = str(ROOT / "tests" / "network_guard")
     env.update(extra)
     return env
+
+
+# The address and repository the suite's site is built for, as a deployment sets SITE_URL and
+# REPO_URL: a path below the host's root, as GitHub Pages serves a project's site.
+PUBLISHED_SITE_URL = "https://example.org/streaming/"
+PUBLISHED_REPO_URL = "https://github.com/example/streaming"
 
 
 def build_site(project: Path, site: Path) -> subprocess.CompletedProcess[str]:

@@ -65,7 +65,7 @@ def test_the_page_names_the_sdk_version_the_tests_run() -> None:
 
 
 def test_the_connection_limit_on_the_page_is_the_sdks() -> None:
-    # async.md: "SDK 2.12.0 allows up to N connections per client".
+    # async.md: "SDK 2.17.0 allows up to N connections per client".
     limit = anthropic._constants.DEFAULT_CONNECTION_LIMITS.max_connections
     assert f"allows up to {limit} connections per client" in PAGE
 
@@ -92,5 +92,5 @@ def test_a_cut_stream_in_the_task_group_does_not_cancel_the_others(
     printed = capsys.readouterr().out.splitlines()
     assert not server.mismatches
     assert len(printed) == 3
-    assert sum(line.endswith("[failed: RemoteProtocolError]") for line in printed) == 1
+    assert sum(line.endswith("[failed: APIConnectionError]") for line in printed) == 1
     assert len(set(printed) & set(output_file(snippet).read_text().splitlines())) == 2

@@ -23,7 +23,21 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .project import DOCS_DIR, ROOT, once_per_run
+from .project import DOCS_DIR, PUBLISHED_SITE_URL, ROOT, once_per_run
+from .theme import (
+    ARTICLE_PARAGRAPH,
+    CODE_COPY_BUTTON,
+    COLOR_SCHEME_ATTRIBUTE,
+    COLOR_SCHEMES,
+    HEADER,
+    HEADER_TITLE_CLASSES,
+    PRIMARY_COLOR_VARIABLES,
+    SEARCH_ICON,
+    SEARCH_INDEX_NAMES,
+    SEARCH_RESULT,
+    SEARCH_RESULT_TITLE,
+    is_search_index,
+)
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 # Debian's Chromium, never a downloaded browser; its own background traffic switched off, and
@@ -52,12 +66,21 @@ if not Path(CHROMIUM).exists():
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import Browser, Page, Response, Route, sync_playwright  # noqa: E402
 
+# The built site is served at its address's path, as its host serves it: /streaming/.
+SITE_PATH = urlsplit(PUBLISHED_SITE_URL).path.rstrip("/")
+
 
 class SiteHandler(SimpleHTTPRequestHandler):
-    """Serves the built site as a static host does: 404.html for a path that is not there."""
+    """Serves the built site as a static host does: at SITE_PATH, with 404.html for a path
+    that is not there."""
 
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(f"{SITE_PATH}/"):
+            return str(Path(self.directory) / "404.html" / "not-here")  # answered with a 404
+        return super().translate_path(path.removeprefix(SITE_PATH))
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(self.directory) / "404.html"
@@ -84,7 +107,7 @@ def site_url(built_site: Path) -> Iterator[str]:
     handler = functools.partial(SiteHandler, directory=str(built_site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield f"http://127.0.0.1:{server.server_port}{SITE_PATH}"
     server.shutdown()
 
 
@@ -197,7 +220,7 @@ def budget_problems(visit: Visit, site_url: str) -> list[str]:
     elsewhere = [url for url in visit.downloaded if urlsplit(url).netloc != origin]
     if elsewhere:
         return [f"asked another server for {url}" for url in elsewhere]
-    if any(url.endswith("/search_index.json") for url in visit.downloaded):
+    if any(is_search_index(url) for url in visit.downloaded):
         return ["the search index was downloaded before anyone searched"]
     # The stream player (player.js, player.css) and a recording's data: only where one plays.
     played = set(
@@ -257,10 +280,10 @@ def test_a_page_as_a_reader_first_sees_it(
         seen.settle()
         problems[f"what does not fit {other_width}px"] = seen.probe("overflow")
         problems[f"text below WCAG AA contrast at {other_width}px"] = seen.probe("lowContrast")
-    scheme_used = seen.page.get_attribute("body", "data-md-color-scheme")
+    scheme_used = seen.page.get_attribute("body", COLOR_SCHEME_ATTRIBUTE)
     shown = seen.probe("codeTexts")
     assert {what: found for what, found in problems.items() if found} == {}
-    assert scheme_used == {"light": "default", "dark": "slate"}[scheme]
+    assert scheme_used == COLOR_SCHEMES[scheme]
     built = built_site / page_path(page_name) / "index.html"
     assert shown == static_code_texts(built), "site.js changed the text of a block"
 
@@ -274,11 +297,13 @@ def test_the_contrast_probe_sees_what_axe_sees(visits: Callable[..., Visit], sit
     """Material's own deep orange, which this site's colours replace, fails both checks."""
     seen = visits(f"{site_url}/first-stream/")
     seen.page.add_style_tag(
-        content=":root { --md-primary-fg-color: #ff5722; --md-typeset-a-color: #ff5722 }"
+        content=":root { "
+        + " ".join(f"{name}: #ff5722;" for name in PRIMARY_COLOR_VARIABLES)
+        + " }"
     )
     found = seen.probe("lowContrast")
     results = Axe().run(seen.page, options={"runOnly": ["color-contrast"]})
-    assert any("md-header__topic" in problem or "md-ellipsis" in problem for problem in found)
+    assert any(name in problem for problem in found for name in HEADER_TITLE_CLASSES)
     assert results.violations_count == 1
 
 
@@ -286,12 +311,12 @@ def test_search_fetches_its_index_on_first_use_and_finds_a_page(
     visits: Callable[..., Visit], site_url: str
 ) -> None:
     seen = visits(f"{site_url}/first-stream/", width="phone")
-    before = any(url.endswith("/search_index.json") for url in seen.downloaded)
-    seen.page.locator("label[for='__search']").first.click()  # the search icon, on a phone
+    before = any(is_search_index(url) for url in seen.downloaded)
+    seen.page.locator(SEARCH_ICON).first.click()  # the search icon, on a phone
     seen.page.keyboard.type("idleness")  # a word of that page alone
-    seen.page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
-    titles = seen.page.locator(".md-search-result__item h1").all_inner_texts()
-    after = any(url.endswith("/search_index.json") for url in seen.downloaded)
+    seen.page.locator(SEARCH_RESULT).first.wait_for(timeout=10_000)
+    titles = seen.page.locator(SEARCH_RESULT_TITLE).all_inner_texts()
+    after = any(is_search_index(url) for url in seen.downloaded)
     assert not before, "the index was fetched before the reader searched"
     assert after
     assert "Stalls and timeouts" in titles, titles
@@ -304,11 +329,12 @@ def test_a_reader_arriving_from_a_search_result_gets_the_index_at_once(
     # Material asks for the index once its script has started, which on a busy machine can
     # come after the page has gone quiet: wait for the request to end, nothing clicked or typed.
     seen.page.wait_for_function(
-        "performance.getEntriesByType('resource')"
-        ".some(e => e.name.endsWith('/search_index.json') && e.responseEnd > 0)",
+        "names => performance.getEntriesByType('resource')"
+        ".some(e => names.some(n => e.name.endsWith('/' + n)) && e.responseEnd > 0)",
+        arg=list(SEARCH_INDEX_NAMES),
         timeout=10_000,
     )
-    fetched = any(url.endswith("/search_index.json") for url in seen.downloaded)
+    fetched = any(is_search_index(url) for url in seen.downloaded)
     assert fetched  # search.highlight marks the words searched for, from the index
 
 
@@ -316,7 +342,7 @@ def test_the_short_answer_is_set_at_body_size(visits: Callable[..., Visit], site
     page = visits(f"{site_url}/first-stream/").page
     size = "p => getComputedStyle(p).fontSize"
     answer = page.eval_on_selector(".admonition p:not(.admonition-title)", size)
-    body = page.eval_on_selector("article > p", size)
+    body = page.eval_on_selector(ARTICLE_PARAGRAPH, size)
     assert answer == body
 
 
@@ -328,7 +354,7 @@ def test_a_wire_block_copies_exactly_the_recorded_bytes(
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     block = page.locator(".language-text", has_text="event: message_start").first
     block.hover()
-    block.locator("button[data-clipboard-target]").click()
+    block.locator(CODE_COPY_BUTTON).click()
     copied = page.evaluate("navigator.clipboard.readText()")
     built = static_code_texts(built_site / "events" / "index.html")
     original = next(text for text in built if text.startswith("event: message_start"))
@@ -343,7 +369,7 @@ def test_a_console_block_copies_without_prompt_or_output(
     block = page.locator(".language-console").first
     shown = block.locator("code").inner_text()
     block.hover()
-    block.locator("button[data-clipboard-target]").click()
+    block.locator(CODE_COPY_BUTTON).click()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert shown.startswith("$ ")
     assert copied == shown.removeprefix("$ ").rstrip()
@@ -354,7 +380,7 @@ def test_the_404_page_keeps_its_styles_at_any_depth(browser: Browser, site_url: 
     page = browser.new_page()
     try:
         response = page.goto(f"{site_url}/no/such/page/", wait_until="networkidle")
-        header = page.eval_on_selector(".md-header", "h => getComputedStyle(h).backgroundColor")
+        header = page.eval_on_selector(HEADER, "h => getComputedStyle(h).backgroundColor")
     finally:
         page.close()
     assert response is not None

@@ -167,7 +167,7 @@ def test_the_page_names_the_sdk_version_and_links_to_close(version: str) -> None
 
 def test_the_numbers_the_page_gives() -> None:
     # cancelling.md: the reply break_out.py leaves holds twelve tips, so eleven are never
-    # read; SDK 2.12.0 allows 1000 connections per client, and waits 600 s for one.
+    # read; SDK 2.17.0 allows 1000 connections per client, and waits 600 s for one.
     page = " ".join((DOCS_DIR / "cancelling.md").read_text().split())
     recording = load_recording(RECORDINGS_DIR / "cancelling" / "break_out.toml")
     reply = "".join(

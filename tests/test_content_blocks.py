@@ -69,7 +69,7 @@ def test_the_accumulated_tool_json_is_the_input_the_sdk_builds() -> None:
 
 def test_the_citation_types_the_page_names_are_the_sdks() -> None:
     # content-blocks.md: char_location, page_location, content_block_location, and in
-    # SDK 2.12.0 search_result_location and web_search_result_location; each has cited_text.
+    # SDK 2.17.0 search_result_location and web_search_result_location; each has cited_text.
     classes = known_classes(Citation)
     names = {type_name(cls) for cls in classes}
     assert names == {

@@ -9,6 +9,7 @@ import itertools
 import re
 import runpy
 
+import anthropic
 import pytest
 
 from stream_replay import Recording, ReplayServer, load_recordings_for, parse_fault
@@ -168,3 +169,17 @@ def test_an_answer_that_outlasts_the_total_deadline_is_given_up(
     assert printed[4].endswith("s  first text")
     assert printed[5].endswith(f"gave up: {LIMITS['TOTAL']} s without message_stop")
     assert fired(printed[5], LIMITS["TOTAL"], instead=THINKING.response.events[-1].at + 6.0)
+
+
+def test_the_silence_sizing_follows_from_the_measured_case() -> None:
+    # deadlines.md, "When no pings come": 329.5 s of silence for 35,899 output tokens is about
+    # 9.2 ms a token, and 64,000 tokens at that pace about 590 s, under the 600 s default.
+    prose = PAGE
+    per_token_ms = 329.5 / 35_899 * 1000
+    assert round(per_token_ms, 1) == 9.2
+    assert round(64_000 * 9.2 / 1000, -1) == 590
+    default_read = anthropic._constants.DEFAULT_TIMEOUT.read
+    assert default_read is not None
+    assert 64_000 * per_token_ms / 1000 < default_read
+    for figure in ("329.5 s", "35,899-token", "about 9.2 ms", "78.3 s", "about 590 s", "600 s"):
+        assert figure in prose, figure

@@ -85,6 +85,35 @@ def test_a_renamed_field_is_found() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        ('"index":0,"delta"', '"index":"0","delta"', "index: number -> string"),
+        ('"stop_sequence":null},', '"stop_sequence":{}},', "delta.stop_sequence: null -> object"),
+        ('"output_tokens":19', '"output_tokens":"19"', "usage.output_tokens: number -> string"),
+        ('"stop_reason":"end_turn"', '"stop_reason":["end_turn"]', "stop_reason: string -> array"),
+    ],
+    ids=["0 to '0'", "null to {}", "integer to string", "string to list"],
+)
+def test_a_field_whose_value_changed_kind_is_found(old: str, new: str, said: str) -> None:
+    stored = load_recording(TEXT)
+    report = drift(stored, edited(TEXT, old, new))
+    assert any(line.startswith("fields of ") and said in line for line in report), report
+
+
+def test_the_report_stays_short_however_deep_or_wide_the_fields() -> None:
+    # A field 900 levels deep once printed a line of 817 KB (every path, whole).
+    stored = load_recording(TEXT)
+    deep = '{"x":' * 900 + "1" + "}" * 900
+    wide = ",".join(f'"field_{n}_{"y" * 300}":{n}' for n in range(500))
+    for extra in (deep, "{" + wide + "}"):
+        new = edited(TEXT, '"type":"message_stop"', f'"type":"message_stop","extra":{extra}')
+        report = drift(stored, new)
+        assert report
+        assert all(len(line) <= 2_000 for line in report), max(map(len, report))
+        assert sum(map(len, report)) <= 4_000
+
+
 def test_a_new_event_type_is_found() -> None:
     stored = load_recording(TEXT)
     progress = (

@@ -263,7 +263,7 @@ def test_retry_after_ms_comes_first_and_a_long_retry_after_is_obeyed(waits: list
     client = policy_client(429, {"retry-after": "120"}, [])
     with pytest.raises(anthropic.RateLimitError):
         stream_text(client)
-    assert waits == [120.0, 120.0]  # SDK 2.12.0 sets no 60-second limit
+    assert waits == [120.0, 120.0]  # SDK 2.17.0 sets no 60-second limit
 
 
 def test_a_connection_error_before_the_response_is_retried(waits: list[float]) -> None:

@@ -79,7 +79,7 @@ def test_messages_stream_passes_unknown_events_on_and_keeps_unknown_blocks() -> 
 
 
 def test_the_short_answers_delta_types_are_the_sdks() -> None:
-    # events.md: five delta types, those of SDK 2.12.0's RawContentBlockDelta.
+    # events.md: five delta types, those of SDK 2.17.0's RawContentBlockDelta.
     sdk: set[str] = set()
     for cls in known_classes(RawContentBlockDelta):
         assert issubclass(cls, anthropic.BaseModel)
@@ -91,7 +91,7 @@ def test_the_short_answers_delta_types_are_the_sdks() -> None:
 
 
 def test_the_eight_event_types_are_the_sdks_six_and_ping_and_error() -> None:
-    # events.md: "A stream carries eight event types": the six of SDK 2.12.0's
+    # events.md: "A stream carries eight event types": the six of SDK 2.17.0's
     # RawMessageStreamEvent, and ping and error, which the SDK drops and raises.
     sdk = {type_name(cls) for cls in known_classes(RawMessageStreamEvent)}
     headings = {line.removeprefix("## ") for line in PAGE.splitlines() if line.startswith("## ")}
@@ -112,4 +112,7 @@ def test_the_sdk_drops_ping_with_create_and_with_stream() -> None:
         helped = [event.type for event in s]
     assert "ping" not in raw
     assert "ping" not in helped
-    assert "**The Python SDK drops `ping` events before your loop sees them** (SDK 2.12.0)" in PROSE
+    assert (
+        "**The Python SDK drops `ping` events before your loop sees them** (SDK 2.17.0, and "
+        "[every release measured](sdk-versions.md#ping))" in PROSE
+    )

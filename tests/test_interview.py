@@ -58,6 +58,7 @@ from .interview import (
 )
 from .interview_render import rendered_pages
 from .project import DOCS_DIR, PLACEHOLDER_KEY, RECORDINGS_DIR, ROOT, TIME_TOLERANCE
+from .theme import CHROME
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -609,9 +610,9 @@ def test_the_cheat_sheet_prints_on_two_pages_at_most(
     page.goto(f"{served_site}/interview/cheat-sheet/", wait_until="networkidle")
     pdf = page.pdf(format=paper, print_background=True)
     shown = "s => [...document.querySelectorAll(s)].some(e => e.checkVisibility())"
-    on_screen = page.evaluate(shown, ".md-header, .md-sidebar, .md-footer")
+    on_screen = page.evaluate(shown, CHROME)
     page.emulate_media(media="print")
-    printed = page.evaluate(shown, ".md-header, .md-sidebar, .md-footer")
+    printed = page.evaluate(shown, CHROME)
     # Page two starts with the reference tables: "say this" fills page one alone.
     second_half_breaks = page.evaluate(
         "getComputedStyle(document.querySelector('.cheat-sheet-reference')).breakBefore"

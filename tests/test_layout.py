@@ -210,8 +210,11 @@ def test_a_long_program_folds_to_the_lines_its_page_is_about(
     shown = code.evaluate(rows)
     folds = figure.locator(".code-fold")
     assert figure.get_attribute("class") == "example example--long"
-    assert code.evaluate("c => c.querySelectorAll('.code-row.hll').length") == 46  # 60-105
-    assert 46 <= shown <= 46 + 2 * 2  # the highlighted lines, and a line around each run
+    fence = re.search(r'hl_lines="(\d+)-(\d+)"', (DOCS_DIR / "raw-http.md").read_text())
+    assert fence
+    marked = int(fence[2]) - int(fence[1]) + 1
+    assert code.evaluate("c => c.querySelectorAll('.code-row.hll').length") == marked
+    assert marked <= shown <= marked + 2 * 2  # the highlighted lines, and a line around each run
     assert folds.count() == 2
     assert code.get_attribute("data-copy") == whole  # copied whole, folded or not
     # On a phone the output comes first, then the program.
@@ -228,3 +231,42 @@ def test_a_long_program_folds_to_the_lines_its_page_is_about(
     folds.first.click()  # a fold unfolds the whole program too
     assert code.evaluate(rows) == len(whole.splitlines())
     assert seen.errors == []
+
+
+# The lines each highlighted run starts with. A snippet edited above a run moves what its page
+# highlights without any other test noticing: this does (mend `hl_lines`, then this table).
+HIGHLIGHTED = {
+    "async.md": [
+        "client = anthropic.AsyncAnthropic()",
+        "async with client.messages.stream(",
+        "async for text in stream.text_stream:",
+        "message = await stream.get_final_message()",
+    ],
+    "deadlines.md": ['waiting_for, limit = "the headers", HEADERS'],
+    "raw-http.md": ["def accumulate(events: Iterable[tuple[str, str]])"],
+    "retrying.md": ["for attempt in range(1, MAX_ATTEMPTS + 1):"],
+    "stop-reasons.md": ['case "max_tokens":'],
+    "tool-loop.md": ["for request in range(1, 6):"],
+    "tool-use.md": ["class ToolInputs:", "with client.messages.stream("],
+}
+HL_FENCE = re.compile(r'```python hl_lines="([^"]+)"\n--8<-- "(snippets/[^"]+)"')
+
+
+def test_highlighted_lines_are_the_ones_their_page_is_about() -> None:
+    found: dict[str, list[str]] = {}
+    for page in sorted(DOCS_DIR.glob("**/*.md")):
+        for fence in HL_FENCE.finditer(page.read_text()):
+            lines = without_markers(DOCS_DIR.parent / fence[2]).splitlines()
+            starts = []
+            for run in fence[1].split():
+                first, _, last = run.partition("-")
+                span = lines[int(first) - 1 : int(last or first)]
+                assert len(span) == int(last or first) - int(first) + 1, (page.name, run)
+                assert span[0].strip(), f"{page.name}: {run} starts on a blank line"
+                assert span[-1].strip(), f"{page.name}: {run} ends on a blank line"
+                starts.append(span[0].strip())
+            found[page.relative_to(DOCS_DIR).as_posix()] = starts
+    assert found.keys() == HIGHLIGHTED.keys()
+    for name, starts in found.items():
+        wanted = HIGHLIGHTED[name]
+        assert [s for s, w in zip(starts, wanted, strict=True) if not s.startswith(w)] == [], name

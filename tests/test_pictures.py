@@ -9,6 +9,7 @@ fetched from elsewhere, and a place on its page, inside a figure with a caption.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import subprocess
 import sys
@@ -35,6 +36,7 @@ TIMELINE_PICTURES: dict[str, tuple[str, ...]] = {
     "first_stream/text_stream": (),
     "first_stream/error_event": (),
     "why_stream/time_to_first_token": (),
+    "why_stream/smooth_text": (),
     "events/unknown_events": (),
     "content_blocks/tool_use_events": (),
     "content_blocks/thinking_events": (),
@@ -330,15 +332,44 @@ def test_the_command_says_in_one_line_what_it_cannot_draw(arguments: list[str], 
     ("old", "new"),
     [
         ('event: ping\ndata: {"type": "ping"}', 'data: {"type":""}'),
-        ("at = 0.772", "at = 1e10"),
+        ("at = 0.772", "at = 86400"),
     ],
-    ids=["an event with an empty type", "an event ten billion seconds in"],
+    ids=["an event with an empty type", "an event a day in, the latest that loads"],
 )
 def test_any_stream_that_loads_can_be_drawn(old: str, new: str) -> None:
     text = (RECORDINGS_DIR / "first_stream/raw_events.toml").read_text()
     assert old in text
     svg = timeline_svg(parse_recording(text.replace(old, new), "edited.toml"))
     assert ET.fromstring(svg).tag.endswith("svg")
+
+
+@pytest.mark.parametrize("at", [1e15, 1e308, 1.7976931348623157e308])
+def test_an_offset_no_recording_may_hold_is_refused_at_once(at: float) -> None:
+    # A recording made in Python skips the load's checks: at = 1e15 once drew a million
+    # ticks, each placed by recomputing them all, and never finished.
+    recording = load_recording(RECORDINGS_DIR / "first_stream/raw_events.toml")
+    events = recording.response.events
+    last = dataclasses.replace(events[-1], at=at)
+    response = dataclasses.replace(recording.response, events=(*events[:-1], last))
+    with pytest.raises(RecordingError, match=r"an event at .* s, beyond a day: too far to draw"):
+        timeline_svg(dataclasses.replace(recording, response=response))
+    with pytest.raises(RecordingError, match="beyond a day"):  # a stall that long, too
+        timeline_svg(recording, faults=[f"stall:2:{at!r}"])
+
+
+def test_a_long_stream_has_ticks_along_its_axis() -> None:
+    # Ten minutes, an event every 50 s: no silence long enough to shorten. The longest step
+    # between ticks was 60 s, then 1e9 s: one tick, at 0.
+    recording = load_recording(RECORDINGS_DIR / "first_stream/raw_events.toml")
+    events = tuple(
+        dataclasses.replace(event, at=50.0 * number)
+        for number, event in enumerate(recording.response.events)
+    )
+    assert events[-1].at >= 400
+    response = dataclasses.replace(recording.response, events=events)
+    svg = timeline_svg(dataclasses.replace(recording, response=response))
+    ticks = re.findall(r'<path d="M[\d.]+ [\d.]+v5"', svg)
+    assert 3 <= len(ticks) <= 7
 
 
 def test_the_command_prints_the_picture() -> None:

@@ -1,7 +1,7 @@
 """The stream player (docs/assets/player.js) in Chromium, on every page that has one.
 
 Played to its end, it shows what the SDK assembles from the same recording under the same
-faults (anthropic 2.12.0, against a ReplayServer); a failure shows when it happens; the
+faults (anthropic 2.17.0, against a ReplayServer); a failure shows when it happens; the
 keyboard drives it; seeking back shows the earlier state; bad data shows a short error; and
 only a page with a player loads it and its data.
 """
@@ -18,7 +18,6 @@ from typing import Any, get_args
 from urllib.parse import urlsplit
 
 import anthropic
-import httpx2
 import pytest
 from anthropic.types import RawMessageStreamEvent
 from axe_playwright_python.sync_playwright import Axe
@@ -34,6 +33,7 @@ from .project import PLACEHOLDER_KEY, PLAYERS, RECORDINGS_DIR, relative
 from .test_browser import Visit, budget_problems
 from .test_events import request_of
 from .test_player_data import players_on_pages, recording_of
+from .theme import PAGE_TITLE
 
 # The page tests' fixtures: Chromium as they launch it, the built site served, and visits
 # closed after each test.
@@ -62,11 +62,6 @@ READ = """root => ({
 })"""
 
 
-# A dropped connection, as the SDK raises it: the transport's error up to 2.16, wrapped in
-# APIConnectionError from 2.17.0 (the transport's error its __cause__).
-DROPPED = (httpx2.TransportError, anthropic.APIConnectionError)
-
-
 @dataclass
 class Assembled:
     """What the SDK makes of a stream: the message so far, and how the stream ended."""
@@ -92,13 +87,13 @@ def sdk_assembly(key: str, specs: tuple[str, ...]) -> Assembled:
                 stream.until_done()
             except anthropic.APIStatusError as raised:
                 error = raised
-            except DROPPED:
+            except anthropic.APIConnectionError:  # 2.17.0: the dropped connection, wrapped
                 cut = True
             message = stream.current_message_snapshot
         try:
             for event in client.messages.create(**request_of(recording), stream=True):
                 events.append(event.type)
-        except (anthropic.APIStatusError, *DROPPED):
+        except (anthropic.APIStatusError, anthropic.APIConnectionError):
             pass
     assert not server.mismatches
     return Assembled(
@@ -359,8 +354,11 @@ def test_seeking_back_shows_each_earlier_state(open_player: Any) -> None:
 # --------------------------------------------------------------------------- loading
 
 
-def downloaded_paths(seen: Visit) -> list[str]:
-    return sorted(urlsplit(url).path for url in seen.downloaded if "player" in urlsplit(url).path)
+def downloaded_paths(seen: Visit, site_url: str) -> list[str]:
+    """The paths from the site's root of what a visit downloaded for a stream player."""
+    root = urlsplit(site_url).path
+    paths = [urlsplit(url).path.removeprefix(root) for url in seen.downloaded]
+    return sorted(path for path in paths if "player" in path)
 
 
 def test_only_a_page_with_a_player_loads_it_and_only_its_own_data(
@@ -368,9 +366,9 @@ def test_only_a_page_with_a_player_loads_it_and_only_its_own_data(
 ) -> None:
     without = visits(f"{site_url}/events/")
     assert without.page.locator(".stream-player").count() == 0
-    assert downloaded_paths(without) == []
+    assert downloaded_paths(without, site_url) == []
     seen, _ = open_player("first-stream")
-    assert downloaded_paths(seen) == [
+    assert downloaded_paths(seen, site_url) == [
         "/assets/player.css",
         "/assets/player.js",
         "/players/first_stream/text_stream.json",
@@ -421,7 +419,7 @@ def test_bad_data_shows_a_short_error_in_the_player(
     error = seen.page.locator(".stream-player .sp-error")
     error.wait_for(timeout=10_000)
     text = error.inner_text()
-    heading = seen.page.locator("article h1").inner_text()
+    heading = seen.page.locator(PAGE_TITLE).inner_text()
     assert said in text
     assert len(text) < 160
     assert heading.startswith("Streaming with the Python SDK")  # the rest of the page is there
@@ -698,7 +696,7 @@ def sdk_on_bytes() -> Any:
                             events.append(event.type)
                 except anthropic.APIStatusError as raised:
                     error = raised
-                except DROPPED:
+                except anthropic.APIConnectionError:  # the dropped connection, wrapped
                     cut = True
                 try:
                     message = stream.current_message_snapshot
@@ -860,13 +858,13 @@ def test_a_stall_longer_than_the_read_timeout_ends_as_the_sdk_ends(open_player: 
     shown = play_to_the_end(player, "0")
     view = player.evaluate(VIEW)
     recording = recording_of("first_stream/text_stream")
-    timeout = httpx2.Timeout(600, read=0.8)
+    timeout = anthropic.Timeout(600, read=0.8)
     with ReplayServer([recording], speed=1, faults=[parse_fault("stall:6:1.5")]) as server:
         client = anthropic.Anthropic(
             api_key=PLACEHOLDER_KEY, base_url=server.url, max_retries=0, timeout=timeout
         )
         with client.messages.stream(**request_of(recording)) as stream:
-            with pytest.raises((httpx2.TimeoutException, anthropic.APITimeoutError)):
+            with pytest.raises(anthropic.APITimeoutError):
                 stream.until_done()
             message = stream.current_message_snapshot
     assert shown["texts"] == [b.text for b in message.content if b.type == "text"]

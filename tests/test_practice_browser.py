@@ -26,6 +26,7 @@ from playwright.sync_api import (
 from . import test_browser
 from .interview import GROUPS, load_bank
 from .test_browser import WIDTHS, Scheme
+from .theme import SEARCH_TOGGLE
 
 # The built site, served, and the browser: test_browser.py's fixtures, used here too.
 site_url = test_browser.site_url
@@ -250,7 +251,7 @@ def test_a_group_page_opens_and_closes_every_answer_and_links_each_question(
     goto(page)
     assert shown_question(page) == question.id
     # Not Material's `?q=`, which would open its search over the question.
-    assert not page.locator("#__search").is_checked()
+    assert not page.locator(SEARCH_TOGGLE).is_checked()
 
 
 def test_the_level_badges_differ_at_a_glance(contexts: Any, site_url: str) -> None:

@@ -3,17 +3,21 @@ throwaway test modules, as a reader's suite would use it."""
 
 from __future__ import annotations
 
+import fnmatch
 import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 # Imported here once: pytester restores sys.modules after each run, so a module first
 # imported by a throwaway test would be imported again by the next (1.6 s for the SDK).
 import anthropic  # noqa: F401
-import httpx2  # noqa: F401
+import httpx2
 import pytest
+
+from stream_replay import ReplayServer, load_recording
 
 from .project import RECORDINGS_DIR, ROOT, subprocess_env
 
@@ -152,13 +156,14 @@ def test_drifted_but_expecting_an_error(replay):
     assert "Traceback" not in result.stdout.str()
 
 
-# Each fault spec, and what the code under test sees: the failure it names.
+# Each fault spec, and what the code under test sees: the failure it names (SDK 2.17.0; before
+# it, a cut was httpx2.RemoteProtocolError and a stall httpx2.ReadTimeout: docs/sdk-versions.md).
 FAULTS = {
-    "cut-mid:5": "RemoteProtocolError",  # the connection drops mid-event
-    "cut:5": "RemoteProtocolError",  # the connection drops after an event
+    "cut-mid:5": "APIConnectionError",  # the connection drops mid-event
+    "cut:5": "APIConnectionError",  # the connection drops after an event
     "error:5": "APIStatusError 200 overloaded_error",
     "error:5:api_error": "APIStatusError 200 api_error",
-    "stall:6:1": "ReadTimeout",
+    "stall:6:1": "APITimeoutError",
     "http:529": "OverloadedError 529 overloaded_error",
     "http:429": "RateLimitError 429 rate_limit_error",
     "http:500@1": "completed",  # the SDK retries it: the second request succeeds
@@ -334,8 +339,8 @@ def test_blocked(replay):
     assert stream()  # loopback, the replay server, still answers
 
 def test_not_blocked_in_the_next_test():
-    assert "_block_network" not in socket.getaddrinfo.__qualname__
-    assert "_block_network" not in socket.socket.connect.__qualname__
+    assert "block_network" not in socket.getaddrinfo.__qualname__
+    assert "block_network" not in socket.socket.connect.__qualname__
 """,
     )
     result.assert_outcomes(passed=2)
@@ -347,10 +352,48 @@ def test_the_network_can_be_blocked_for_every_test(project: pytest.Pytester) -> 
     result.assert_outcomes(passed=1)
 
 
+def test_every_other_way_out_is_refused_too(project: pytest.Pytester) -> None:
+    result = run(
+        project,
+        """
+import socket
+from stream_replay.pytest_plugin import NetworkBlockedError
+
+def test_refused(replay):
+    for lookup in (socket.gethostbyname, socket.gethostbyname_ex):
+        with pytest.raises(NetworkBlockedError, match="name lookup of 'api.anthropic.com'"):
+            lookup("api.anthropic.com")
+        assert lookup("localhost")
+    with pytest.raises(NetworkBlockedError, match="name lookup of '192.0.2.1'"):
+        socket.gethostbyaddr("192.0.2.1")  # a reverse lookup asks DNS too
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        with pytest.raises(NetworkBlockedError, match="datagram to .'192.0.2.1', 53"):
+            udp.sendto(b"?", ("192.0.2.1", 53))
+        with pytest.raises(NetworkBlockedError, match="datagram to .'example.com', 53"):
+            udp.sendto(b"?", 0, ("example.com", 53))
+        with pytest.raises(NetworkBlockedError, match="message to .'192.0.2.1', 53"):
+            udp.sendmsg([b"?"], [], 0, ("192.0.2.1", 53))
+        assert udp.sendto(b"?", ("127.0.0.1", 9)) == 1  # loopback still goes
+        assert udp.sendmsg([b"?"], [], 0, ("127.0.0.1", 9)) == 1
+""",
+    )
+    result.assert_outcomes(passed=1)
+
+
 def test_the_guard_is_gone_after_the_test(pytester: pytest.Pytester) -> None:
     import socket
 
-    before = (socket.socket.connect, socket.getaddrinfo)
+    def patched() -> list[object]:
+        methods = ("connect", "connect_ex", "sendto", "sendmsg")
+        lookups = ("getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr")
+        sends = [httpx2.Client.send, httpx2.AsyncClient.send]
+        return (
+            [getattr(socket.socket, m) for m in methods]
+            + [getattr(socket, f) for f in lookups]
+            + sends
+        )
+
+    before = patched()
     pytester.makepyfile(
         test_guard="""
 import pytest
@@ -361,7 +404,7 @@ def test_blocked(replay):
 """
     )
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
-    assert (socket.socket.connect, socket.getaddrinfo) == before
+    assert patched() == before
 
 
 # --------------------------------------------------------------------------- installing
@@ -465,3 +508,283 @@ def test_an_sse_file_holding_a_key_is_refused(tmp_path: Path) -> None:
     (tmp_path / "leak.sse").write_bytes(body)
     with pytest.raises(RecordingError, match="looks like"):
         build_recording(tmp_path / "leak.sse")
+
+
+# --------------------------------------------------------------------------- leaks
+
+REAL_KEY = "sk-ant-api03-" + "R" * 24  # stands for the reader's key, in the environment
+
+
+@pytest.fixture
+def stand_in(monkeypatch: pytest.MonkeyPatch) -> Iterator[ReplayServer]:
+    """Another API on 127.0.0.1 (a gateway, a proxy), where the environment points before
+    the fixture runs, with a real-looking key: it answers as the API would."""
+    with ReplayServer([load_recording(RECORDING)], speed=0) as server:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", REAL_KEY)
+        yield server
+
+
+IMPORTED_CLIENT = """
+import anthropic
+
+client = anthropic.Anthropic(max_retries=0)  # at import: before any fixture
+async_client = anthropic.AsyncAnthropic(max_retries=0)
+"""
+
+
+def test_a_client_built_at_import_reaches_nothing_and_the_test_says_why(
+    project: pytest.Pytester, stand_in: ReplayServer
+) -> None:
+    project.makepyfile(app_code=IMPORTED_CLIENT)
+    result = run(
+        project,
+        """
+import asyncio
+from app_code import async_client, client
+
+@pytest.mark.replay("recordings/summarise.toml")
+def test_sync(replay):
+    with client.messages.stream(**ARGS) as stream:
+        assert "".join(stream.text_stream)
+
+@pytest.mark.replay("recordings/summarise.toml")
+def test_async_and_the_error_caught(replay):
+    async def main():
+        async with async_client.messages.stream(**ARGS) as stream:
+            return await stream.get_final_text()
+    try:
+        asyncio.run(main())
+    except Exception:
+        pass  # the code under test copes: the test must fail all the same
+""",
+    )
+    result.assert_outcomes(failed=2)
+    assert stand_in.served == []
+    assert stand_in.mismatches == []
+    text = result.stdout.str()
+    assert REAL_KEY not in text
+    assert "Traceback" not in text
+    assert "APIConnectionError" not in text
+    assert fnmatch.fnmatch(
+        " ".join(text.split()),
+        "*@pytest.mark.replay: a request to http://127.0.0.1:*/v1/messages was stopped before "
+        "leaving: only the replay server (http://127.0.0.1:*) may be sent API requests in this "
+        "test, and none reached it. The client that sent it was made before the replay fixture "
+        "ran*at import*ANTHROPIC_BASE_URL and ANTHROPIC_API_KEY*Create the client after the "
+        "fixture*",
+    )
+
+
+def test_a_client_made_by_another_fixture_reads_the_replay_environment(
+    project: pytest.Pytester, stand_in: ReplayServer
+) -> None:
+    # The fixture is set up before the test's own fixtures, whatever order the test names them.
+    result = run(
+        project,
+        """
+@pytest.fixture
+def client():
+    return anthropic.Anthropic(max_retries=0)
+
+@pytest.mark.replay("recordings/summarise.toml")
+def test_it(client, replay):
+    with client.messages.stream(**ARGS) as stream:
+        assert "".join(stream.text_stream).endswith("two years.")
+""",
+    )
+    result.assert_outcomes(passed=1)
+    assert stand_in.served == []
+
+
+def test_recordings_loaded_but_no_request_sent_fail_the_test(project: pytest.Pytester) -> None:
+    result = run(
+        project,
+        """
+@pytest.mark.replay("recordings/summarise.toml")
+def test_sends_nothing(replay):
+    pass
+
+def test_loads_nothing_sends_nothing(replay):
+    pass
+""",
+    )
+    result.assert_outcomes(passed=1, failed=1)
+    assert fnmatch.fnmatch(
+        " ".join(result.stdout.str().split()),
+        "*@pytest.mark.replay: 1 recording(s) were loaded, but no request reached the replay "
+        "server (http://127.0.0.1:*). The code under test most likely uses a client made "
+        "before the replay fixture ran*at import*Create the client after the fixture*",
+    )
+
+
+def test_the_marker_alone_applies_the_fixture(project: pytest.Pytester) -> None:
+    result = run(
+        project,
+        """
+import os
+
+@pytest.mark.replay("recordings/summarise.toml")
+def test_without_the_argument():
+    assert os.environ["ANTHROPIC_API_KEY"] == "replay-placeholder-key"
+    assert stream().endswith("two years.")
+
+@pytest.mark.replay("recordings/summarise.toml")
+class TestAClass:
+    def test_in_it(self):
+        assert stream().endswith("two years.")
+""",
+    )
+    result.assert_outcomes(passed=2)
+
+
+def test_the_network_is_blocked_by_default_and_opting_out_is_explicit(
+    project: pytest.Pytester,
+) -> None:
+    result = run(
+        project,
+        NETWORK
+        + """
+def test_by_default(replay):
+    reach_out()
+
+@pytest.mark.replay(block_network=False)
+def test_opted_out(replay):
+    assert "block_network" not in socket.getaddrinfo.__qualname__
+    assert "block_network" not in socket.socket.sendto.__qualname__
+
+@pytest.mark.replay(block_network="no")
+def test_a_string_is_no_answer(replay):
+    pass
+""",
+    )
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(
+        ["*@pytest.mark.replay: block_network must be True or False, not 'no'"]
+    )
+
+
+def test_ctrl_c_and_pytest_exit_are_not_swallowed_after_a_mismatch(
+    project: pytest.Pytester,
+) -> None:
+    for stop in ("raise KeyboardInterrupt", "pytest.exit('stopping here')"):
+        project.makepyfile(
+            test_code=CODE
+            + f"""
+@pytest.mark.replay("recordings/summarise.toml")
+def test_first(replay):
+    try:
+        stream(max_tokens=300)
+    except anthropic.BadRequestError:
+        pass
+    {stop}
+
+def test_second():
+    pass
+"""
+        )
+        # no_reraise_ctrlc: pytest stops this run, not the one running this test
+        result = project.runpytest("-p", "no:cacheprovider", no_reraise_ctrlc=True)
+        assert result.ret == pytest.ExitCode.INTERRUPTED, stop
+        assert "test_second" not in result.stdout.str()
+        assert "1 passed" not in result.stdout.str()
+
+
+def test_a_request_made_in_teardown_that_matches_nothing_is_reported(
+    project: pytest.Pytester,
+) -> None:
+    result = run(
+        project,
+        """
+@pytest.fixture
+def session_end(replay):
+    yield
+    try:
+        stream(max_tokens=300)  # a goodbye request no recording answers
+    except anthropic.BadRequestError:
+        pass
+
+@pytest.mark.replay("recordings/summarise.toml")
+def test_it(session_end, replay):
+    stream()
+""",
+    )
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_it*",
+            "*No recording matches this request. The closest is recordings/summarise.toml*",
+        ]
+    )
+
+
+def test_a_path_that_is_not_text_fails_in_one_line(project: pytest.Pytester) -> None:
+    result = run(
+        project,
+        """
+@pytest.mark.replay(5)
+def test_a_number(replay):
+    pass
+""",
+    )
+    result.assert_outcomes(errors=1)
+    assert "Traceback" not in result.stdout.str()
+    result.stdout.fnmatch_lines(
+        ["*@pytest.mark.replay: a recording's path must be a string or a Path, not 5"]
+    )
+
+
+def test_recordings_by_name_are_kept_apart_by_folder_and_class(
+    project: pytest.Pytester,
+) -> None:
+    """a/test_api.py::test_stream, b/test_api.py::test_stream and
+    b/test_api.py::TestOther::test_stream each have their own recording."""
+    recordings = project.path / "recordings"
+    places = {
+        "a/test_api/test_stream.toml": "A",
+        "b/test_api/test_stream.toml": "B",
+        "b/test_api/TestOther/test_stream.toml": "C",
+    }
+    for place, text in places.items():
+        (recordings / place).parent.mkdir(parents=True, exist_ok=True)
+        (recordings / place).write_text(
+            RECORDING.read_text().replace('"text":"The council"', f'"text":"{text} council"')
+        )
+    for folder in ("a", "b"):
+        (project.path / folder).mkdir()
+        (project.path / folder / "__init__.py").write_text("")
+    (project.path / "streaming.py").write_text(CODE)
+    (project.path / "a" / "test_api.py").write_text(
+        "from streaming import stream\n\n"
+        "def test_stream(replay):\n    assert stream().startswith('A ')\n"
+    )
+    (project.path / "b" / "test_api.py").write_text(
+        "from streaming import stream\n\n"
+        "def test_stream(replay):\n    assert stream().startswith('B ')\n\n"
+        "class TestOther:\n"
+        "    def test_stream(self, replay):\n        assert stream().startswith('C ')\n"
+    )
+    result = project.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3)
+
+
+def test_a_recording_at_the_old_place_by_name_is_still_found_with_a_warning(
+    project: pytest.Pytester,
+) -> None:
+    # Before: recordings/<module name>/<test name>.toml, whatever the module's folder.
+    folder = project.path / "recordings" / "test_code"
+    folder.mkdir()
+    shutil.copy(RECORDING, folder / "test_by_name.toml")
+    (project.path / "tests").mkdir()
+    (project.path / "tests" / "test_code.py").write_text(
+        CODE + "\n\ndef test_by_name(replay):\n    stream()\n"
+    )
+    result = project.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, warnings=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ReplayRecordingPlaceWarning: recordings/test_code/test_by_name.toml is where "
+            "earlier versions looked, a place every test_code.py and every class shares: "
+            "move it to recordings/tests/test_code/test_by_name.toml",
+        ]
+    )

@@ -31,9 +31,11 @@ from stream_replay import (
     RecordedRequest,
     Recording,
     ReplayServer,
+    build_recording,
     load_recording,
     load_recordings_for,
     recording_from_sse,
+    text_events,
 )
 
 from .project import (
@@ -74,7 +76,7 @@ RAW_HEADERS = {
 }
 PAGE = " ".join((ROOT / "docs" / "raw-http.md").read_text().split())  # one line, one space
 
-# What the SDK (2.12.0, `accumulate_event` in lib/streaming/_messages.py) copies from a
+# What the SDK (2.17.0, `accumulate_event` in lib/streaming/_messages.py) copies from a
 # message_delta into its message. Anything else a message_delta carries never reaches its final
 # message (real streams carry `usage.iterations` and `usage.fallback_credit` there), while the
 # hand-built accumulator keeps everything; such fields are left out of the comparison.
@@ -123,7 +125,7 @@ def sdk_outcome(url: str) -> Outcome:
     except anthropic.APIStatusError as failure:  # an `error` event in the stream
         error = failure.body["error"]  # type: ignore[index]
         return "error", f"{error['type']}: {error['message']}"
-    except ValueError as failure:  # SDK 2.12.0: "Unable to parse tool parameter JSON ..."
+    except ValueError as failure:  # SDK 2.17.0: "Unable to parse tool parameter JSON ..."
         if not str(failure).startswith("Unable to parse tool parameter JSON"):
             raise
         return "error", NOT_JSON
@@ -202,7 +204,7 @@ def without_bom(recording: Recording) -> Recording:
 
 
 def assert_same_message(recording: Recording) -> None:
-    # SDK 2.12.0 crashes on a leading byte-order mark (test_the_sdk_crashes_on_a_leading_bom):
+    # SDK 2.17.0 crashes on a leading byte-order mark (test_the_sdk_crashes_on_a_leading_bom):
     # it reads the stream without one, the hand-built side with it.
     replayed = dataclasses.replace(recording, request=REQUEST)
     with ReplayServer([without_bom(replayed), replayed], speed=0) as server:
@@ -211,7 +213,7 @@ def assert_same_message(recording: Recording) -> None:
     assert not server.mismatches
     if hand_built == ("error", NOT_JSON):
         # accumulate() refuses a tool input that is not JSON at its content_block_stop, as
-        # json.loads does; SDK 2.12.0 raises ValueError inside the loop, or keeps what its
+        # json.loads does; SDK 2.17.0 raises ValueError inside the loop, or keeps what its
         # partial parse made of it. Only the refusal is the accumulator's to check.
         assert not tool_inputs_parse(recording)
         return
@@ -307,7 +309,8 @@ BOM_RECORDINGS = load_recordings_for(SNIPPETS_DIR / "raw_http" / "byte_order_mar
 def accumulate_from(url: str) -> dict[str, Any]:
     """What accumulate.py's program does with the response, as it does it."""
     with httpx.stream("POST", f"{url}/v1/messages", headers=RAW_HEADERS, json=BODY) as response:
-        result: dict[str, Any] = SNIPPET.accumulate(SNIPPET.sse_events(response.iter_lines()))
+        lines = SNIPPET.sse_lines(response.iter_text())
+        result: dict[str, Any] = SNIPPET.accumulate(SNIPPET.sse_events(lines))
         return result
 
 
@@ -358,8 +361,64 @@ def test_an_unknown_event_is_skipped_by_name_whatever_its_data() -> None:
     # raw-http.md: by name first, not json.loads first: data that is no JSON, under a name
     # accumulate() does not know, is skipped; ping is never parsed either.
     pairs = [(name, json.dumps(data)) for name, data in (START,)]
-    pairs += [("future_event", "<not json>"), ("ping", ""), ("message_stop", "{}")]
+    pairs += [
+        ("future_event", "<not json>"),
+        ("ping", ""),
+        ("message_stop", '{"type":"message_stop"}'),
+    ]
     assert SNIPPET.accumulate(pairs)["id"] == "msg_01"
+
+
+def test_what_the_api_never_sends_is_a_stream_error_not_a_key_error() -> None:
+    # accumulate.py: StreamError for "an `error` event, or events the API does not send in
+    # that order". An error without its message still names its type, for retry code.
+    with pytest.raises(SNIPPET.StreamError, match=r"^overloaded_error: None$"):
+        feed(("error", {"type": "error", "error": {"type": "overloaded_error"}}))
+    with pytest.raises(SNIPPET.StreamError, match=r"^None: None$"):
+        feed(("error", {"type": "error"}))
+    # A name that is not its data's type: a proxy mixed events up.
+    with pytest.raises(SNIPPET.StreamError, match=r"^event message_start carries data of type m"):
+        feed(("message_start", {"type": "message_stop"}))
+    with pytest.raises(SNIPPET.StreamError, match=r"^event message_stop carries data of type None"):
+        feed(START, ("message_stop", {}))
+    # A delta for a block that never started.
+    delta = {"type": "text_delta", "text": "Hi"}
+    with pytest.raises(SNIPPET.StreamError, match=r"^a delta for block 3, never started$"):
+        feed(
+            START,
+            ("content_block_delta", {"type": "content_block_delta", "index": 3, "delta": delta}),
+        )
+
+
+@pytest.mark.parametrize(
+    "character", ["\u2028", "\u2029", "\u0085"], ids=["U+2028", "U+2029", "U+0085"]
+)
+def test_a_line_break_of_unicode_inside_a_json_string_is_only_text(character: str) -> None:
+    # raw-http.md: SSE lines end at CR, LF and CRLF only. These three may come raw inside a
+    # JSON string; sse_lines() keeps them, httpx's iter_lines() splits the data line there
+    # (str.splitlines), and the SDK, which splits bytes, keeps them too.
+    text = f"one{character}two"
+    recording = replayed(build_recording(text_events(text)))
+    assert character.encode() in recording.sse_body  # raw, not escaped as \u2028
+    with ReplayServer([recording] * 3, speed=0) as server:
+        assert accumulate_from(server.url)["content"][0]["text"] == text
+        with (
+            httpx.stream("POST", f"{server.url}/v1/messages", headers=RAW_HEADERS, json=BODY) as r,
+            pytest.raises(json.JSONDecodeError),
+        ):
+            SNIPPET.accumulate(SNIPPET.sse_events(r.iter_lines()))
+        client = anthropic.Anthropic(base_url=server.url, api_key=PLACEHOLDER_KEY, max_retries=0)
+        with client.messages.stream(model=MODEL, max_tokens=1024, messages=MESSAGES) as stream:
+            assert stream.get_final_text() == text
+
+
+def test_sse_lines_end_at_cr_lf_and_crlf_wherever_the_chunks_split() -> None:
+    body = "a\r\nb\rc\r\r\nd\u2028e\n\nf\r"
+    expected = ["a", "b", "c", "", "d\u2028e", "", "f"]
+    assert list(SNIPPET.sse_lines([body])) == expected
+    for cut in range(len(body) + 1):  # a CRLF split between two chunks is one line end
+        assert list(SNIPPET.sse_lines([body[:cut], body[cut:]])) == expected, cut
+    assert list(SNIPPET.sse_lines(iter(body))) == expected  # one character at a time
 
 
 def test_sse_events_parses_as_the_standard_says() -> None:
@@ -403,7 +462,7 @@ def test_a_leading_bom_is_stripped_by_sse_events_and_not_by_httpx_sse() -> None:
 
 
 def test_the_sdk_crashes_on_a_leading_bom() -> None:
-    # raw-http.md: SDK 2.12.0's get_final_message() fails with a bare AssertionError on a body
+    # raw-http.md: SDK 2.17.0's get_final_message() fails with a bare AssertionError on a body
     # that starts with a byte-order mark, and reads the same body without one.
     [recording, _] = BOM_RECORDINGS
     with ReplayServer([replayed(recording), without_bom(replayed(recording))], speed=0) as up:
@@ -415,11 +474,33 @@ def test_the_sdk_crashes_on_a_leading_bom() -> None:
             stream.get_final_message()
         with client.messages.stream(model=MODEL, max_tokens=1024, messages=MESSAGES) as stream:
             assert stream.get_final_message().stop_reason == "end_turn"
-    assert anthropic.__version__ == "2.12.0"
+    assert anthropic.__version__ == "2.17.0"
+
+
+def test_the_sdk_drops_the_first_event_of_a_body_with_a_leading_bom() -> None:
+    # raw-http.md: the SDK's parser gives the first event no name (httpx-sse: `message`), and
+    # the SDK drops every event without a name: the loop starts at content_block_start.
+    [recording, _] = BOM_RECORDINGS
+    with ReplayServer([replayed(recording)] * 2, speed=0) as up:
+        client = anthropic.Anthropic(base_url=up.url, api_key=PLACEHOLDER_KEY, max_retries=0)
+        with client.messages.create(
+            model=MODEL, max_tokens=1024, messages=MESSAGES, stream=True
+        ) as events:
+            first = next(anthropic.Stream.raw_events(events.response))
+        # Without a message, the SDK's own events built from it (`text`) are not made.
+        with client.messages.stream(model=MODEL, max_tokens=1024, messages=MESSAGES) as stream:
+            types = {event.type for event in stream}
+    assert "content_block_delta" in types
+    assert "text" not in types
+    assert first.event is None
+    assert first.data.startswith('{"type":"message_start"')
+    assert recording.response.events[1].name == "content_block_start"
+    shown = (SNIPPETS_DIR / "raw_http" / "byte_order_mark.output.txt").read_text()
+    assert "SDK, first event: 'content_block_start'" in shown
 
 
 def test_the_sdk_keeps_only_some_usage_fields_of_message_delta() -> None:
-    # raw-http.md: SDK 2.12.0 copies only SDK_USAGE_FIELDS from message_delta's usage; a field
+    # raw-http.md: SDK 2.17.0 copies only SDK_USAGE_FIELDS from message_delta's usage; a field
     # such as `iterations`, which real streams carry there, never reaches get_final_message().
     body = (
         'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_01",'

@@ -18,7 +18,8 @@ import httpx
 import pytest
 
 from stream_replay import Recording, ReplayServer, load_recording, parse_fault
-from stream_replay._recorder import record_snippet
+from stream_replay._recorder import RecordingProxy, record_snippet
+from stream_replay._secrets import SecretFinder
 
 from .project import RECORDINGS_DIR, ROOT, SNIPPETS_DIR
 
@@ -266,6 +267,48 @@ def test_a_key_in_the_response_is_never_written(
     assert "API key" in err
     assert "nothing written" in err
     assert not (project / "recordings" / "first_stream" / "leak.toml").exists()
+
+
+def test_the_proxy_knows_every_credential_it_forwards(upstream: ReplayServer) -> None:
+    # An upstream may echo a credential back (a gateway's error, a prompt repeating it): the
+    # recorder refuses a response holding any key the proxy forwarded, so it must know them
+    # all, a lower-case `bearer` token and another vendor's key header included.
+    body = ORIGINALS["text_stream"].request.body
+    headers = {
+        "authorization": "bearer tok-lower-case-1234",
+        "x-goog-api-key": "AIzaSy-goog-key-12345",
+        "x-api-key": FAKE_KEY,
+        "anthropic-version": "2026-10-21",
+    }
+    with RecordingProxy(upstream.url) as proxy:
+        response = httpx.post(f"{proxy.url}/v1/messages", json=body, headers=headers)
+    assert response.status_code == 200
+    finder = SecretFinder(proxy.keys)
+    for echoed in ("tok-lower-case-1234", "AIzaSy-goog-key-12345"):
+        assert finder.search(f"Invalid credential: {echoed}") is not None, echoed
+
+
+def test_the_upstreams_query_is_forwarded_and_never_written() -> None:
+    # A gateway authenticated by a query parameter: `--upstream 'https://gw/?key=...'`.
+    original = ORIGINALS["text_stream"]
+    secret = "gw-query-secret-123"
+    gated = dataclasses.replace(
+        original,
+        request=dataclasses.replace(original.request, path=f"/v1/messages?key={secret}"),
+    )
+    headers = {"x-api-key": FAKE_KEY, **original.request.headers}
+    with (
+        ReplayServer([gated], speed=0) as gateway,
+        RecordingProxy(f"{gateway.url}/?key={secret}") as proxy,
+    ):
+        response = httpx.post(
+            f"{proxy.url}/v1/messages", json=original.request.body, headers=headers
+        )
+    assert response.status_code == 200, response.text
+    assert gateway.served == [gated]
+    [exchange] = proxy.exchanges
+    assert exchange.request.path == "/v1/messages"  # what the snippet sent, nothing more
+    assert secret in proxy.keys  # refused if a response echoes it
 
 
 def test_credentials_in_the_upstream_url_are_not_written(

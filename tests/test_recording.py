@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
+import json
 import os
 import time
 from pathlib import Path
@@ -21,6 +23,8 @@ from stream_replay import (
     parse_recording,
     split_events,
 )
+from stream_replay._recording import find_secret
+from stream_replay._secrets import SecretFinder
 
 from .project import DOCS_DIR, RECORDINGS_DIR, SHARED_STREAMS
 
@@ -405,3 +409,92 @@ def test_the_line_of_bad_json_right_after_the_opening_quotes() -> None:
     broken = text[:start] + bad
     error = refusal(broken)
     assert error.line == line_of(broken, "data: {not json")
+
+
+def test_an_empty_sse_body_is_refused_as_a_recording_made_from_it_would_be(
+    tmp_path: Path,
+) -> None:
+    # `check` passed an empty .sse body, but the recording made from it could not be loaded.
+    for body in (b"", BOM.encode()):
+        empty = tmp_path / "empty.sse"
+        empty.write_bytes(body)
+        with pytest.raises(RecordingError, match="holds no events") as refused:
+            load_sse_body(empty)
+        assert refused.value.path == empty
+
+
+def test_line_numbers_stay_right_after_an_event_that_holds_three_quotes() -> None:
+    # An event holding ''' is written as a one-line basic string; the line finder took that
+    # ''' for the start of a multi-line string and lost every line after it.
+    recording = load_recording(SAMPLE)
+    events = list(recording.response.events)
+    quoted = 'event: ping\ndata: {"type":"ping","note":"\'\'\' here"}\n\n'
+    events[1] = dataclasses.replace(events[1], raw=quoted.encode())
+    response = dataclasses.replace(recording.response, events=tuple(events))
+    text = dump_recording(dataclasses.replace(recording, response=response))
+    assert text.splitlines()[line_of(text, "''' here") - 1].startswith('sse = "event: ping')
+    last_at = text.rindex("at = ")
+    broken = text[:last_at] + "at = 0.0" + text[text.index("\n", last_at) :]
+    error = refusal(broken)
+    assert "earlier than the one before it" in error.reason
+    assert error.line == broken[:last_at].count("\n") + 1
+
+
+@pytest.mark.parametrize("value", ["86400.001", "1e15", "1e308"])
+def test_an_offset_beyond_a_day_is_refused(value: str) -> None:
+    # timeline --svg ran for ever on at = 1e15, which check accepted.
+    text = SAMPLE.read_text()
+    broken = text[: text.rindex("at = ")] + f"at = {value}\n" + text[text.rindex("sse = ") :]
+    error = refusal(broken)
+    assert "at most 86400" in error.reason
+    assert error.line == line_of(broken, f"at = {value}")
+
+
+def with_blocks(*blocks: str, kind: str = "text_delta", field: str = "text") -> str:
+    """The sample with one delta per block, block i carrying `blocks[i]`."""
+    text = SAMPLE.read_text()
+    delta = (
+        "[[events]]\nat = 0.4\nsse = '''\nevent: content_block_delta\n"
+        'data: {{"type":"content_block_delta","index":{},'
+        '"delta":{{"type":"{}","{}":{}}}}}\n\n'
+        "'''\n\n"
+    )
+    events = "".join(
+        delta.format(index, kind, field, json.dumps(piece)) for index, piece in enumerate(blocks)
+    )
+    return text[: text.index("[[events]]")] + events
+
+
+def test_a_key_split_across_two_content_blocks_is_refused() -> None:
+    text = with_blocks("Here it is: sk-ant-", FAKE_KEY.removeprefix("sk-ant-"))
+    assert "API key (split across deltas)" in refusal(text).reason
+
+
+def test_a_key_json_escaped_inside_a_tools_partial_json_is_refused() -> None:
+    # input_json_delta carries JSON text: a key may be escaped in it (\u002d for "-"), and
+    # the pieces are JSON only once joined.
+    escaped = json.dumps({"token": FAKE_KEY}).replace("-", "\\u002d")
+    assert "sk-ant" not in escaped
+    pieces = (escaped[:9], escaped[9:24], escaped[24:])
+    text = with_blocks(*pieces, kind="input_json_delta", field="partial_json")
+    text = text.replace('"index":1', '"index":0').replace('"index":2', '"index":0')
+    assert "API key" in refusal(text).reason
+
+
+def test_a_key_split_across_two_text_blocks_of_the_request_is_refused() -> None:
+    recording = load_recording(SAMPLE)
+    content = [
+        {"type": "text", "text": "My key is sk-ant-"},
+        {"type": "text", "text": FAKE_KEY.removeprefix("sk-ant-")},
+    ]
+    body = {**recording.request.body, "messages": [{"role": "user", "content": content}]}
+    request = dataclasses.replace(recording.request, body=body)
+    text = dump_recording(dataclasses.replace(recording, request=request))
+    assert "API key" in refusal(text).reason
+    # A known key (the one the recorder forwarded) is found split anywhere.
+    known = "gw-" + "k3y" * 8
+    content = [{"type": "text", "text": "a " + known[:5]}, {"type": "text", "text": known[5:]}]
+    body = {**recording.request.body, "messages": [{"role": "user", "content": content}]}
+    split = dataclasses.replace(recording, request=dataclasses.replace(request, body=body))
+    assert find_secret(split, SecretFinder([known])) is not None
+    assert find_secret(split, SecretFinder()) is None

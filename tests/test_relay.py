@@ -187,6 +187,39 @@ def test_the_browser_client_prints_its_shown_output(
     )
 
 
+@pytest.mark.parametrize("snippet", RELAYS, ids=["fastapi", "sse-starlette"])
+def test_the_relay_makes_its_client_when_it_starts_not_at_import(
+    monkeypatch: pytest.MonkeyPatch, snippet: Path
+) -> None:
+    # relay.md, testing.md: a test imports the app before the environment points at the
+    # replay server; a client made at import would keep the real key and address.
+    app: Any = runpy.run_path(str(snippet), run_name="relay")["app"]  # no key, no URL yet
+    with ReplayServer(RECORDINGS, speed=0) as upstream:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", upstream.url)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", PLACEHOLDER_KEY)
+        with ThreadedServer(app) as relay:
+            body = httpx.get(f"{relay.url}/chat", params={"q": QUESTION}, timeout=30).text
+    assert upstream.served == RECORDINGS
+    assert relayed_events(body)[-1][0] == "done"
+
+
+def test_a_test_can_give_the_fastapi_relay_a_client_of_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # relay.md: the client is a dependency, which a test may override (FastAPI's own way).
+    import anthropic
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", PLACEHOLDER_KEY)  # the app's own, never used
+    relay_app = runpy.run_path(str(RELAY_APP), run_name="relay")
+    with ReplayServer(RECORDINGS, speed=0) as upstream:
+        client = anthropic.AsyncAnthropic(base_url=upstream.url, api_key=PLACEHOLDER_KEY)
+        relay_app["app"].dependency_overrides[relay_app["get_client"]] = lambda: client
+        with ThreadedServer(relay_app["app"]) as relay:
+            body = httpx.get(f"{relay.url}/chat", params={"q": QUESTION}, timeout=30).text
+    assert upstream.served == RECORDINGS
+    assert relayed_events(body)[-1][0] == "done"
+
+
 @pytest.mark.parametrize(
     ("snippet", "cache_control"), [(RELAY_APP, "no-cache"), (RELAY_STARLETTE, "no-store")]
 )
@@ -584,7 +617,7 @@ def test_the_page_gives_the_commands_and_the_versions_it_was_checked_with() -> N
     assert f"uvicorn {uvicorn.__version__}" in page
 
 
-def test_where_sdk_2_12_exposes_a_streams_request_id() -> None:
+def test_where_the_sdk_exposes_a_streams_request_id() -> None:
     # relay.md, "The request id": stream.request_id and stream.response.headers on stream();
     # the headers only on create(stream=True); no _request_id on the streamed message.
     import anthropic
@@ -604,6 +637,6 @@ def test_where_sdk_2_12_exposes_a_streams_request_id() -> None:
         assert raw.response.headers["request-id"] == first
         assert not hasattr(raw, "request_id")
         raw.close()
-    assert anthropic.__version__ == "2.12.0"
+    assert anthropic.__version__ == "2.17.0"
     page = " ".join((DOCS_DIR / "relay.md").read_text().split())
     assert "A streamed message has no `_request_id`" in page

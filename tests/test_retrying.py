@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import json
 import re
 import runpy
@@ -69,7 +70,7 @@ def run(
 
 @pytest.mark.parametrize(
     ("spec", "failure"),
-    [("error:5@1", "overloaded_error event"), ("cut-mid:6@1", "RemoteProtocolError")],
+    [("error:5@1", "overloaded_error event"), ("cut-mid:6@1", "APIConnectionError")],
 )
 def test_a_stream_broken_after_some_text_resumes_without_repeating_it(
     spec: str, failure: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
@@ -204,3 +205,22 @@ def test_the_sdk_retry_constants_the_page_quotes() -> None:
 
 def test_the_page_names_the_sdk_version_the_tests_run() -> None:
     assert f"SDK {anthropic.__version__}" in PAGE.read_text()
+
+
+def test_the_prefill_and_pause_turn_wordings_are_the_installed_sdks() -> None:
+    # retrying.md: the messages parameter's documentation (a partial assistant response "returns
+    # a 400 error" on models without prefill) and pause_turn's ("You may provide the response
+    # back as-is"), as SDK 2.17.0's types give them.
+    params = " ".join(inspect.getsource(anthropic.types.message_create_params).split())
+    message = " ".join(inspect.getsource(anthropic.types.message).split())
+    page = " ".join((DOCS_DIR / "retrying.md").read_text().split())
+    assert "a partial `assistant` response returns a 400 error" in params
+    assert (
+        '"a partial `assistant` response", which on models without prefill "returns a 400 error"'
+        in page
+    )
+    quote = (
+        "You may provide the response back as-is in a subsequent request to let the model continue"
+    )
+    assert quote in message
+    assert f'("{quote}", the same types on `pause_turn`)' in page

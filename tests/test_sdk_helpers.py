@@ -228,27 +228,33 @@ def test_get_final_text_raises_when_the_reply_has_no_text_block() -> None:
 
 def test_get_final_message_after_close_with_no_event_read_raises_stream_closed() -> None:
     # sdk-helpers.md: closed before any event was read, get_final_message() raises
-    # httpx2.StreamClosed, which is no anthropic.APIError.
-    assert "| before reading any event | raises `httpx2.StreamClosed` |" in HELPERS_PAGE
+    # anthropic.APIConnectionError caused by httpx2.StreamClosed (SDK 2.17.0; before it, the
+    # httpx2 error itself: docs/sdk-versions.md, row final-after-close).
+    assert (
+        "| before reading any event | raises `anthropic.APIConnectionError`, caused by "
+        "`httpx2.StreamClosed` |" in HELPERS_PAGE
+    )
     with served_stream(CLOSE_EARLY) as stream:
         stream.close()
-        with pytest.raises(httpx2.StreamClosed) as raised:
+        with pytest.raises(anthropic.APIConnectionError) as raised:
             stream.get_final_message()
-    assert not isinstance(raised.value, anthropic.APIError)
+    assert isinstance(raised.value.__cause__, httpx2.StreamClosed)
 
 
 def test_get_final_message_after_close_raises_read_error_when_the_rest_had_not_arrived() -> None:
     # sdk-helpers.md: closed after some events, before the rest of the stream had arrived,
-    # get_final_message() raises httpx2.ReadError (no anthropic.APIError either); the snapshot
-    # keeps what was read. The rest of the stream comes 2 s late, long after the close.
-    assert "then raises `httpx2.ReadError` |" in HELPERS_PAGE
+    # get_final_message() raises anthropic.APIConnectionError caused by httpx2.ReadError; the
+    # snapshot keeps what was read. The rest of the stream comes 2 s late, long after the close.
+    assert "then raises `anthropic.APIConnectionError`, caused by `httpx2.ReadError` |" in (
+        HELPERS_PAGE
+    )
     with served_stream(CLOSE_EARLY, StallBefore(event=4, seconds=2)) as stream:
         assert [next(stream).type for _ in range(2)] == ["message_start", "content_block_start"]
         stream.close()
-        with pytest.raises(httpx2.ReadError) as raised:
+        with pytest.raises(anthropic.APIConnectionError) as raised:
             stream.get_final_message()
         assert stream.current_message_snapshot.stop_reason is None
-    assert not isinstance(raised.value, anthropic.APIError)
+    assert isinstance(raised.value.__cause__, httpx2.ReadError)
 
 
 def test_get_final_message_after_close_returns_the_whole_message_if_it_had_arrived() -> None:

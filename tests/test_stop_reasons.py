@@ -145,7 +145,7 @@ def test_the_max_tokens_reply_stopped_at_its_max_tokens() -> None:
 
 
 def test_the_page_lists_the_refusal_categories_of_the_sdk() -> None:
-    # stop-reasons.md: the categories "in SDK 2.12.0's types", in their order.
+    # stop-reasons.md: the categories "in SDK 2.17.0's types", in their order.
     annotation = anthropic.types.RefusalStopDetails.model_fields["category"].annotation
     [literal] = [a for a in typing.get_args(annotation) if a is not type(None)]
     *first, last = typing.get_args(literal)

@@ -93,6 +93,62 @@ def test_a_drifted_request_fails_with_the_report_shown(
     assert f'--8<-- "{SHOWN_DRIFT.relative_to(ROOT).as_posix()}"' in PAGE.read_text()
 
 
+SHOWN_TOO_EARLY = DOCS_DIR / "testing" / "made-too-early.txt"
+MADE_AT_IMPORT = """
+import anthropic
+import summarise
+
+client = anthropic.Anthropic()  # at import, before any fixture
+
+
+def summary(text: str) -> str:
+    with client.messages.stream(
+        model=summarise.MODEL,
+        max_tokens=summarise.MAX_TOKENS,
+        messages=[{"role": "user", "content": summarise.prompt(text)}],
+    ) as stream:
+        return stream.get_final_text()
+"""
+TOO_EARLY = """
+import pytest
+from app import summary
+from summarise import ARTICLE
+
+
+@pytest.mark.replay("recordings/testing/summarise.toml")
+def test_summary():
+    assert summary(ARTICLE)
+"""
+
+
+def test_a_client_made_at_import_fails_with_the_report_shown(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, update_outputs: bool
+) -> None:
+    # The environment of a reader with a key and a gateway on 127.0.0.1 (nothing need listen:
+    # the request is stopped before it leaves).
+    key = "sk-ant-api03-" + "k" * 40
+    monkeypatch.setenv("ANTHROPIC_API_KEY", key)
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", "http://127.0.0.1:4000")
+    (pytester.path / "recordings" / "testing").mkdir(parents=True)
+    shutil.copy(RECORDINGS_DIR / "testing" / "summarise.toml", pytester.path / "recordings/testing")
+    shutil.copy(SNIPPETS_DIR / "testing" / "summarise.py", pytester.path)
+    pytester.makeini("[pytest]\n")
+    pytester.makepyfile(app=MADE_AT_IMPORT, test_app=TOO_EARLY)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    lines = result.stdout.lines
+    start = next(i for i, line in enumerate(lines) if line.startswith("_"))
+    end = next(i for i, line in enumerate(lines) if re.match(r"(-+ Captured|=+ short test)", line))
+    # The replay server's port changes from run to run.
+    report = re.sub(r"127\.0\.0\.1:(?!4000\b)\d+", "127.0.0.1:<port>", "\n".join(lines[start:end]))
+    report = report.rstrip() + "\n"
+    assert key not in result.stdout.str() + result.stderr.str()
+    if update_outputs:
+        SHOWN_TOO_EARLY.write_text(report, encoding="utf-8")
+    assert SHOWN_TOO_EARLY.read_text() == report
+    assert f'--8<-- "{SHOWN_TOO_EARLY.relative_to(ROOT).as_posix()}"' in PAGE.read_text()
+
+
 def test_the_page_gives_the_command_that_prints_the_report() -> None:
     assert f"$ {COMMAND}" in PAGE.read_text()
 
@@ -106,10 +162,11 @@ def test_the_faults_the_page_names_are_faults() -> None:
 
 def test_the_marker_and_fixture_arguments_on_the_page_exist() -> None:
     text = page()
-    for name in ("served", "unused", "mismatches", "abandoned", "wait_for_abandoned", "add"):
+    names = ("served", "unused", "mismatches", "refused", "abandoned", "wait_for_abandoned", "add")
+    for name in names:
         assert f"`replay.{name}" in text
         assert hasattr(pytest_plugin.Replay, name)
-    for option in ("replay_recordings", "replay_block_network", "block_network=True"):
+    for option in ("replay_recordings", "replay_block_network", "block_network=False"):
         assert f"`{option}" in text
     for name in ("build_recording", "text_events"):
         assert f"stream_replay.{name}" in text
@@ -132,8 +189,8 @@ def test_the_dates_of_the_other_tools_are_given() -> None:
     text = page()
     assert "`httpx2` 2.16.2 imports `httpcore2`" in text
     assert version("httpx2") == "2.16.2"
-    assert version("anthropic") == "2.12.0"
-    # "it patches httpx2.HTTPTransport, the transport SDK 2.12.0 uses"
+    assert version("anthropic") == "2.17.0"
+    # "it patches httpx2.HTTPTransport, the transport SDK 2.17.0 uses"
     import anthropic._base_client
     import httpx2
 

@@ -10,9 +10,9 @@ from typing import Any
 import anthropic
 import pytest
 
-from stream_replay import RecordedEvent, load_recording, load_sse_body
+from stream_replay import RecordedEvent, ReplayServer, load_recording, load_sse_body
 
-from .project import DOCS_DIR, RECORDINGS_DIR, SNIPPETS_DIR, output_file
+from .project import DOCS_DIR, PLACEHOLDER_KEY, RECORDINGS_DIR, SNIPPETS_DIR, output_file
 from .test_events import client_for, request_of
 from .test_recording import real_streams
 
@@ -159,3 +159,30 @@ def test_the_block_the_page_names_is_the_one_the_output_shows() -> None:
     shown = output_file(SNIPPETS_DIR / "thinking" / "broken_tool_loop.py").read_text()
     assert "`messages.1.content.1`" in PROSE
     assert "messages.1.content.1: `thinking` or `redacted_thinking` blocks" in shown
+
+
+def test_a_reply_that_is_only_thinking_has_no_text_for_get_final_text() -> None:
+    # thinking.md, "When thinking uses up max_tokens": one thinking block, stop_reason
+    # max_tokens, output_tokens the whole max_tokens; get_final_text() raises RuntimeError.
+    recording = load_recording(RECORDINGS_DIR / "thinking" / "thinking_only.toml")
+    starts = [
+        e.data["content_block"]["type"]
+        for e in recording.response.events
+        if e.name == "content_block_start"
+    ]
+    assert starts == ["thinking"]
+    [delta] = [e.data for e in recording.response.events if e.name == "message_delta"]
+    assert delta["delta"]["stop_reason"] == "max_tokens"
+    assert delta["usage"]["output_tokens"] == recording.request.body["max_tokens"]
+    with ReplayServer([recording], speed=0) as server:
+        client = anthropic.Anthropic(api_key=PLACEHOLDER_KEY, base_url=server.url)
+        body = recording.request.body
+        with client.messages.stream(
+            model=body["model"],
+            max_tokens=body["max_tokens"],
+            thinking=body["thinking"],
+            messages=body["messages"],
+        ) as stream:
+            assert list(stream.text_stream) == []
+            with pytest.raises(RuntimeError):
+                stream.get_final_text()

@@ -14,7 +14,7 @@ import httpx
 import httpx2
 import pytest
 
-from stream_replay import ReplayServer, StallBefore, load_recording, parse_fault
+from stream_replay import Recording, ReplayServer, StallBefore, load_recording, parse_fault
 
 from .project import DOCS_DIR, PLACEHOLDER_KEY, RECORDINGS_DIR, SNIPPETS_DIR, output_file
 
@@ -27,10 +27,15 @@ BODY_ARGS = {key: BODY[key] for key in ("model", "max_tokens", "messages")}
 
 
 def run_snippet(
-    faults: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    faults: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    recording: Recording = RECORDING,
+    speed: float = 0,
 ) -> tuple[str, float, int]:
     capsys.readouterr()
-    with ReplayServer([RECORDING], speed=0, faults=[parse_fault(f) for f in faults]) as server:
+    faulted = [parse_fault(f) for f in faults]
+    with ReplayServer([recording], speed=speed, faults=faulted) as server:
         monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
         monkeypatch.setenv("ANTHROPIC_API_KEY", PLACEHOLDER_KEY)
         started = time.monotonic()
@@ -63,6 +68,19 @@ def test_the_watchdog_fires_on_a_stall_longer_than_its_limit(
     assert requests == 1
 
 
+def test_the_snippet_tells_a_stall_before_the_headers_from_one_after(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # timeouts.md: SDK 2.17.0 raises APITimeoutError on both sides of the response headers;
+    # the snippet names the one before them by the `with` block not having been entered, after
+    # the SDK's retries (three requests, each given up after the limit).
+    slow = dataclasses.replace(RECORDING, response=dataclasses.replace(RECORDING.response, at=2.0))
+    out, elapsed, requests = run_snippet([], monkeypatch, capsys, slow, speed=1)
+    assert out == "\n[no response: timed out, retries spent]\n"
+    assert requests == 3
+    assert elapsed >= 3 * IDLE_LIMIT
+
+
 def test_the_watchdog_stays_quiet_without_a_stall(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -90,15 +108,16 @@ def test_the_read_timeout_is_per_read_and_pings_count_as_data() -> None:
     assert max(loop_gaps) > IDLE_LIMIT  # a watchdog around the loop, at 1 s, would have fired
 
 
-def test_a_stall_mid_stream_raises_httpx2_read_timeout_not_an_sdk_error() -> None:
-    # timeouts.md: after the response headers, the timeout is httpx2's own ReadTimeout.
+def test_a_stall_mid_stream_raises_api_timeout_error_and_is_not_retried() -> None:
+    # timeouts.md: after the response headers, the timeout is anthropic.APITimeoutError (SDK
+    # 2.17.0; httpx2.ReadTimeout itself before it), httpx2's error its cause, not retried.
     with (
         ReplayServer([RECORDING], speed=0, faults=[StallBefore(12, 1.0)]) as server,
-        pytest.raises(httpx2.ReadTimeout) as raised,
+        pytest.raises(anthropic.APITimeoutError) as raised,
         client(server.url, 0.3).messages.stream(**BODY_ARGS) as stream,
     ):
         stream.until_done()
-    assert not isinstance(raised.value, anthropic.APIError)
+    assert isinstance(raised.value.__cause__, httpx2.ReadTimeout)
     assert len(server.served) == 1
 
 
@@ -117,7 +136,7 @@ def test_a_timeout_before_the_headers_is_an_api_timeout_error_and_is_retried() -
 
 
 def test_the_sdk_default_timeout() -> None:
-    # timeouts.md: 600 s for each of read, write and pool, 5 s to connect (SDK 2.12.0), the
+    # timeouts.md: 600 s for each of read, write and pool, 5 s to connect (SDK 2.17.0), the
     # same for a stream as for any request made with the default client.
     default = anthropic.Anthropic(api_key=PLACEHOLDER_KEY).timeout
     assert isinstance(default, httpx2.Timeout)
@@ -131,7 +150,7 @@ def test_a_float_timeout_sets_all_four() -> None:
 
 
 def test_an_httpx_timeout_is_refused() -> None:
-    # timeouts.md: the Python SDK page shows httpx.Timeout; SDK 2.12.0 runs on httpx2.
+    # timeouts.md: the Python SDK page shows httpx.Timeout; SDK 2.17.0 runs on httpx2.
     with pytest.raises(TypeError, match=r"Use `httpx2\.Timeout` instead"):
         anthropic.Anthropic(api_key=PLACEHOLDER_KEY, timeout=httpx.Timeout(5.0))  # type: ignore[arg-type]
 
@@ -168,7 +187,7 @@ def test_the_page_names_the_sdk_version_the_tests_run() -> None:
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the page gives the Linux values")
 def test_the_default_client_turns_on_tcp_keep_alive() -> None:
-    # timeouts.md: on Linux, SDK 2.12.0's default HTTP client probes after 60 s of idleness,
+    # timeouts.md: on Linux, SDK 2.17.0's default HTTP client probes after 60 s of idleness,
     # every 60 s, and gives up after 5 unanswered probes. Read from the socket of a stream.
     with ReplayServer([RECORDING], speed=0) as server:
         sdk = anthropic.Anthropic(api_key=PLACEHOLDER_KEY, base_url=server.url)

@@ -5,10 +5,14 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import runpy
 
-from stream_replay import load_recording
+import anthropic
+import pytest
 
-from .project import DOCS_DIR, RECORDINGS_DIR
+from stream_replay import ReplayServer, load_recording, load_recordings_for, parse_fault
+
+from .project import DOCS_DIR, PLACEHOLDER_KEY, RECORDINGS_DIR, ROOT, SNIPPETS_DIR
 
 PAGE = (DOCS_DIR / "tool-loop.md").read_text()
 PROSE = " ".join(PAGE.split())
@@ -64,3 +68,36 @@ def test_the_last_reply_ends_the_turn() -> None:
 def test_the_loop_is_three_requests() -> None:
     assert sorted(p.name for p in LOOP.glob("*.toml")) == ["1.toml", "2.toml", "3.toml"]
     assert "## The loop, three requests" in PAGE
+
+
+RUNNER = SNIPPETS_DIR / "tools" / "tool_runner.py"
+
+
+def test_the_tool_runner_raises_a_cut_from_the_loop_and_sends_nothing_more(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # tool-loop.md: a failure in one of the runner's streams is raised from your loop, and the
+    # runner does not retry it: here the first reply is cut in its tool call.
+    recordings = load_recordings_for(RUNNER, ROOT)
+    with ReplayServer(recordings, speed=0, faults=[parse_fault("cut-mid:8@1")]) as server:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", PLACEHOLDER_KEY)
+        with pytest.raises(anthropic.APIConnectionError):
+            runpy.run_path(str(RUNNER), run_name="__main__")
+    assert not server.mismatches
+    assert len(server.served) == 1
+    assert capsys.readouterr().out == "--- request 1\nLet me check the weather in Lisbon."
+
+
+def test_the_tool_runner_sends_a_plain_messages_request_with_the_tools_schema() -> None:
+    # tool-loop.md: with thread=False each request is the whole history, a plain Messages API
+    # request with no beta header; the second carries the call and its result.
+    first, second = (
+        load_recording(RECORDINGS_DIR / "tools" / "tool_runner" / f"{n}.toml") for n in (1, 2)
+    )
+    assert "anthropic-beta" not in first.request.headers
+    assert [m["role"] for m in second.request.body["messages"]] == ["user", "assistant", "user"]
+    [result] = second.request.body["messages"][2]["content"]
+    assert result["type"] == "tool_result"
+    assert first.request.body["tools"] == second.request.body["tools"]
+    assert "`thread=False`** makes it send the whole history every time" in PROSE

@@ -13,7 +13,15 @@ import anthropic
 import httpx2
 import pytest
 
-from stream_replay import CutAfter, Fault, Recording, ReplayServer, StallBefore, load_recording
+from stream_replay import (
+    CutAfter,
+    Fault,
+    RecordedEvent,
+    Recording,
+    ReplayServer,
+    StallBefore,
+    load_recording,
+)
 
 from .project import DOCS_DIR, PLACEHOLDER_KEY, RECORDINGS_DIR, SNIPPETS_DIR
 
@@ -58,19 +66,21 @@ def read_stream(client: anthropic.Anthropic, recording: Recording, received: lis
 
 
 @pytest.mark.parametrize("mid_event", [False, True], ids=["cut", "cut-mid"])
-def test_a_cut_raises_httpx2_remote_protocol_error_mid_iteration(mid_event: bool) -> None:
-    # truncated.md: a dropped connection raises httpx2.RemoteProtocolError from the loop,
-    # after the text that came before it; it is no anthropic.APIError and is not retried.
+def test_a_cut_raises_api_connection_error_mid_iteration(mid_event: bool) -> None:
+    # truncated.md: a dropped connection raises anthropic.APIConnectionError from the loop
+    # (SDK 2.17.0; httpx2.RemoteProtocolError itself before it), httpx2's error its cause,
+    # after the text that came before it; it is not retried.
     # Request k+1 is cut after k events: every place a connection can drop, on one server.
     faults: list[Fault] = [CutAfter(count, mid_event, on_request=count + 1) for count in CUTS]
     with ReplayServer([COMPLETE], speed=0, faults=faults) as server:
         client = client_for(server, max_retries=2)
         for count in CUTS:
             received: list[str] = []
-            with pytest.raises(httpx2.RemoteProtocolError) as raised:
+            with pytest.raises(anthropic.APIConnectionError) as raised:
                 read_stream(client, COMPLETE, received)
-            assert not isinstance(raised.value, anthropic.AnthropicError)
-            assert "incomplete chunked read" in str(raised.value)
+            assert not isinstance(raised.value, anthropic.APITimeoutError)
+            assert isinstance(raised.value.__cause__, httpx2.RemoteProtocolError)
+            assert "incomplete chunked read" in str(raised.value.__cause__)
             assert received == texts_before(count)  # a half event is never handed over
             assert len(server.served) == count + 1  # one request each: no retry
 
@@ -80,9 +90,10 @@ def test_create_stream_true_raises_the_same() -> None:
     types: list[str] = []
     with ReplayServer([COMPLETE], speed=0, faults=[CutAfter(6)]) as server:
         client = client_for(server)
-        with pytest.raises(httpx2.RemoteProtocolError):  # noqa: PT012
+        with pytest.raises(anthropic.APIConnectionError) as raised:  # noqa: PT012
             for event in client.messages.create(**body):
                 types.append(event.type)
+    assert isinstance(raised.value.__cause__, httpx2.RemoteProtocolError)
     assert types == [n for n in NAMES[:6] if n != "ping"]
 
 
@@ -108,16 +119,17 @@ def test_the_async_client_raises_the_same() -> None:
     faults = [CutAfter(6, mid_event=True)]
     with (
         ReplayServer([COMPLETE], speed=0, faults=faults) as server,
-        pytest.raises(httpx2.RemoteProtocolError),
+        pytest.raises(anthropic.APIConnectionError) as raised,
     ):
         asyncio.run(read(server.url))
+    assert isinstance(raised.value.__cause__, httpx2.RemoteProtocolError)
 
 
-def test_a_read_timeout_mid_stream_is_httpx2s_error_too(
+def test_a_read_timeout_mid_stream_is_caught_by_the_guard_too(
     guarded: Callable[[ReplayServer], dict[str, Any]],
 ) -> None:
-    # truncated.md: the guard's `except httpx2.TransportError` also catches a read timeout
-    # while the body streams (the timeouts page is about those).
+    # truncated.md: the guard's `except anthropic.APIConnectionError` also catches a read
+    # timeout while the body streams, an APITimeoutError (the timeouts page is about those).
     with ReplayServer([WHOLE], speed=0, faults=[StallBefore(5, 1.0)]) as server:
         snippet = guarded(server)
         module = snippet["ask"].__globals__  # the snippet's own globals, not run_path's copy
@@ -126,14 +138,15 @@ def test_a_read_timeout_mid_stream_is_httpx2s_error_too(
         with pytest.raises(snippet["IncompleteAnswer"]) as raised:
             snippet["ask"](QUESTION)
         assert time.monotonic() - started < 1.0
-    assert isinstance(raised.value.__cause__, httpx2.ReadTimeout)
-    assert raised.value.reason == "network error mid-stream (ReadTimeout)"
+    assert isinstance(raised.value.__cause__, anthropic.APITimeoutError)
+    assert isinstance(raised.value.__cause__.__cause__, httpx2.ReadTimeout)
+    assert raised.value.reason == "network error mid-stream (APITimeoutError)"
     assert len(server.served) == 1
 
 
-def test_anthropic_wraps_network_errors_only_while_it_waits_for_the_response() -> None:
-    # truncated.md: APIConnectionError is raised (after retries) when no response came at all;
-    # once the headers are in, the SDK's retry loop has returned and wraps nothing.
+def test_a_network_error_before_the_response_is_an_api_connection_error_too() -> None:
+    # truncated.md: APIConnectionError is also what a connection that fails before the
+    # response raises (after retries; here none), as before SDK 2.17.0.
     attempts = 0
 
     def refuse(request: httpx2.Request) -> httpx2.Response:
@@ -246,7 +259,8 @@ def test_the_guard_reports_every_cut(
         for count in counts:
             with pytest.raises(snippet["IncompleteAnswer"]) as raised:
                 snippet["ask"](QUESTION)
-            assert raised.value.reason == "network error mid-stream (RemoteProtocolError)"
+            assert raised.value.reason == "network error mid-stream (APIConnectionError)"
+            assert isinstance(raised.value.__cause__.__cause__, httpx2.RemoteProtocolError)
             assert raised.value.partial == "".join(texts_before(count, WHOLE.response.events))
 
 
@@ -264,20 +278,39 @@ def test_the_guard_reports_every_clean_early_end(
             assert raised.value.partial == "".join(texts_before(count, WHOLE.response.events))
 
 
+def refusal_of(
+    guarded: Callable[[ReplayServer], dict[str, Any]], events: tuple[RecordedEvent, ...]
+) -> Any:
+    """The IncompleteAnswer that ask() raises on a stream of `events` (the whole one's request)."""
+    recording = dataclasses.replace(
+        WHOLE, response=dataclasses.replace(WHOLE.response, events=events)
+    )
+    with ReplayServer([recording], speed=0) as server:
+        snippet = guarded(server)
+        with pytest.raises(snippet["IncompleteAnswer"]) as raised:
+            snippet["ask"](QUESTION)
+    return raised.value
+
+
 def test_the_guard_wants_a_stop_reason_too(
     guarded: Callable[[ReplayServer], dict[str, Any]],
 ) -> None:
     # A stream that reaches message_stop without any message_delta has no stop reason.
     events = tuple(e for e in WHOLE.response.events if e.name != "message_delta")
-    no_delta = dataclasses.replace(
-        WHOLE, response=dataclasses.replace(WHOLE.response, events=events)
-    )
-    with ReplayServer([no_delta], speed=0) as server:
-        snippet = guarded(server)
-        with pytest.raises(snippet["IncompleteAnswer"]) as raised:
-            snippet["ask"](QUESTION)
-    assert raised.value.reason == "no stop reason"
-    assert raised.value.partial == WHOLE_TEXT
+    refused = refusal_of(guarded, events)
+    assert refused.reason == "no stop reason"
+    assert refused.partial == WHOLE_TEXT
+
+
+def test_the_guard_refuses_a_stream_that_does_not_start_with_message_start(
+    guarded: Callable[[ReplayServer], dict[str, Any]],
+) -> None:
+    # The SDK then builds no message: it hands the events over as they came, message_stop
+    # without a `message`, and text events never come.
+    assert WHOLE.response.events[0].name == "message_start"
+    refused = refusal_of(guarded, WHOLE.response.events[1:])
+    assert refused.reason == "message_stop without message_start"
+    assert refused.partial == ""
 
 
 # --------------------------------------------------------------------------- the page's numbers

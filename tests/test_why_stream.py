@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import re
+import runpy
+import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import anthropic
+import httpx2
 import pytest
 from anthropic._constants import DEFAULT_TIMEOUT, MODEL_NONSTREAMING_TOKENS
 
 from stream_replay import ReplayServer, load_recording
 
-from .project import DOCS_DIR, PLACEHOLDER_KEY, RECORDINGS_DIR
+from .project import DOCS_DIR, PLACEHOLDER_KEY, RECORDINGS_DIR, SNIPPETS_DIR
 
 PAGE = DOCS_DIR / "why-stream.md"
 
@@ -113,7 +119,7 @@ def test_the_pages_estimate_predicts_the_thresholds_the_sdk_keeps() -> None:
     assert sent(threshold)
     assert not sent(threshold + 1)
     assert "ten minutes" in prose()
-    assert "above 21,333 tokens in SDK 2.12.0" in prose()
+    assert "above 21,333 tokens in SDK 2.17.0" in prose()
 
 
 def test_the_lower_limit_is_8192_for_the_ids_the_page_names() -> None:
@@ -131,3 +137,46 @@ def test_the_max_tokens_the_page_names_is_the_examples() -> None:
     recording = load_recording(RECORDINGS_DIR / "why_stream" / "long_request.toml")
     assert recording.request.body["max_tokens"] == 64_000
     assert "a small part of the 64,000 tokens allowed" in prose()
+
+
+# -- text in bursts, smoothed on screen (why-stream.md, "Text comes in pieces, and in bursts")
+
+SMOOTH = runpy.run_path(str(SNIPPETS_DIR / "why_stream" / "smooth_text.py"), run_name="smooth")
+
+
+async def pieces(*texts: str, fail: bool = False) -> AsyncIterator[str]:
+    for text in texts:
+        yield text
+    if fail:
+        raise anthropic.APIConnectionError(request=httpx2.Request("POST", "http://x"))
+
+
+def test_a_burst_is_shown_a_few_characters_a_frame(capsys: pytest.CaptureFixture[str]) -> None:
+    # All of it at once, as a burst: printed unchanged, over many frames, none larger than the
+    # pace for what is waiting allows.
+    text = "word " * 80
+    capsys.readouterr()
+    started = time.monotonic()
+    asyncio.run(SMOOTH["show_smoothly"](pieces(text)))
+    elapsed = time.monotonic() - started
+    assert capsys.readouterr().out == text
+    frame, slowest, catch_up = SMOOTH["FRAME"], SMOOTH["SLOWEST"], SMOOTH["CATCH_UP"]
+    largest = round(max(slowest, len(text) / catch_up) * frame)
+    assert largest < len(text) / 10  # at least ten frames
+    assert elapsed >= (len(text) / largest - 1) * frame
+
+
+def test_a_failed_stream_stops_the_smoothing_with_its_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(anthropic.APIConnectionError):
+        asyncio.run(SMOOTH["show_smoothly"](pieces("Some text, then", fail=True)))
+    assert capsys.readouterr().out == "Some text, then"
+
+
+def test_the_batches_facts_are_the_installed_sdks() -> None:
+    # why-stream.md, "Work nobody waits for": the SDK's docstring and changelog entry quoted.
+    source = inspect.getsource(anthropic.resources.messages.batches)
+    assert "Batches can take up to 24 hours to complete." in " ".join(source.split())
+    assert '"Batches can take up to 24 hours to complete"' in prose()
+    assert '"raise APIConnectionError when a JSONL stream drops"' in prose()

@@ -60,7 +60,7 @@ def test_the_sdk_version_is_the_one_the_page_names() -> None:
 
 
 def test_the_examples_send_the_version_the_page_names_which_the_sdk_sends() -> None:
-    # wire-format.md: the curl example sends `anthropic-version: 2026-10-21`, SDK 2.12.0's.
+    # wire-format.md: the curl example sends `anthropic-version: 2026-10-21`, SDK 2.17.0's.
     header = f"anthropic-version: {ANTHROPIC_API_VERSION}"
     assert f"`{header}` (the version SDK {anthropic.__version__} sends" in PROSE
     assert header in (SNIPPETS_DIR / "wire_format" / "curl_stream.sh").read_text()

@@ -4,9 +4,11 @@
 // from a search result (a `q` or `h` parameter). Until then Material's search waits, as it
 // does for any slow download; every other request goes out as usual.
 // Loaded in <head>, before Material's script, which fetches the index with XMLHttpRequest.
+// The index is Material's search/search_index.json, or Zensical's search.json (its successor
+// reads this site's mkdocs.yml and fetches its index the same way).
 (function () {
   "use strict";
-  var INDEX = /\/search\/search_index\.json$/;
+  var INDEX = /\/(search\/search_index|search)\.json$/;
   var open = XMLHttpRequest.prototype.open;
   var send = XMLHttpRequest.prototype.send;
   var held = [];

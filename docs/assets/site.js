@@ -1,4 +1,4 @@
-// The site's own script: small touches of layout that CSS alone cannot make.
+// The site's own script: small touches of layout that CSS alone cannot make, and a button.
 //
 // 1. Wire text and outputs wrap between JSON members, not inside them.
 // A line holding JSON is cut into members after each comma and opening bracket outside
@@ -425,6 +425,70 @@
     ]);
   }
 
+  // 5. "Copy page as Markdown": the page's Markdown, which `python3 dev.py build` writes beside
+  // it and names in a <meta name="page-markdown">, to the clipboard, to hand to an assistant.
+  // No such name (the 404 page; `dev.py serve`, which writes no Markdown), no button.
+  var COPY_ICON =
+    '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M8 3h11a2 2 0 0 ' +
+    "1 2 2v11h-2V5H8zM4 7h11a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V9a2 2 0 0 1 2-2zm0 " +
+    '2v10h11V9z"/></svg>';
+
+  function copyText(text) {
+    if (window.ClipboardItem && navigator.clipboard.write) {
+      // A write begun within the click, with the text to come: Safari allows no other.
+      var blob = text.then(function (markdown) {
+        return new Blob([markdown], { type: "text/plain" });
+      });
+      return navigator.clipboard.write([new window.ClipboardItem({ "text/plain": blob })]);
+    }
+    return text.then(function (markdown) {
+      return navigator.clipboard.writeText(markdown);
+    });
+  }
+
+  function copyPageButton() {
+    var named = document.querySelector('meta[name="page-markdown"]');
+    var address = named && new URL(named.content, location.href).href;
+    var heading = document.querySelector("article h1");
+    if (!address || !heading || !navigator.clipboard || document.querySelector(".copy-page")) {
+      return;
+    }
+    var box = document.createElement("div");
+    box.className = "copy-page";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.innerHTML = COPY_ICON;
+    button.append("Copy page as Markdown");
+    var status = block("copy-page__status");
+    status.setAttribute("role", "status");
+    var cleared;
+    function say(text) {
+      clearTimeout(cleared);
+      status.textContent = text;
+      cleared = setTimeout(function () {
+        status.textContent = "";
+      }, 4000);
+    }
+    button.addEventListener("click", function () {
+      var text = fetch(address).then(function (response) {
+        if (!response.ok) {
+          throw new Error(response.status + " " + response.statusText);
+        }
+        return response.text();
+      });
+      copyText(text).then(
+        function () {
+          say("Copied");
+        },
+        function () {
+          say("Could not copy it: the Markdown is at " + address);
+        }
+      );
+    });
+    box.append(button, status);
+    heading.before(box);
+  }
+
   function run() {
     wrap(document);
     wrapStructured(document);
@@ -434,6 +498,7 @@
     scrollers(document);
     names(document);
     loadExtras();
+    copyPageButton();
   }
 
   if (window.document$) {

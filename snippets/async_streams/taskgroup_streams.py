@@ -3,7 +3,6 @@
 import asyncio
 
 import anthropic
-import httpx2
 
 client = anthropic.AsyncAnthropic()
 
@@ -27,8 +26,9 @@ async def translate(language: str) -> str:
     # TaskGroup cancel the other streams.
     except anthropic.APIStatusError as error:  # an HTTP error, an error event
         return f"[failed: {error.type}]"
-    except (anthropic.APIConnectionError, httpx2.TransportError) as error:
-        # no connection; or one that broke or stalled mid-stream
+    except anthropic.APIConnectionError as error:
+        # no connection, or one that broke or stalled mid-stream (SDK 2.17.0
+        # and later; before, mid-stream failures were httpx2.TransportError)
         return f"[failed: {type(error).__name__}]"
 
 

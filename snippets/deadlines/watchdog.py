@@ -59,7 +59,7 @@ async def ask(question: str) -> None:
                         note(f"message_stop: {text}")
     except TimeoutError:  # one of our deadlines
         note(f"gave up: {limit} s without {waiting_for}")
-    except httpx2.ReadTimeout:  # the stream stalled after its headers
+    except anthropic.APITimeoutError:  # the stream stalled after its headers
         note(f"stalled: {SILENCE} s without a byte, before {waiting_for}")
     # --8<-- [end:deadlines]
 

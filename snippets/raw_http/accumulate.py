@@ -1,11 +1,13 @@
 """Assemble the final message from the raw events, stricter than the SDK.
 
 Run it to stream one request and print the message it adds up to; or import
-`sse_events` and `accumulate` and feed them the lines of any HTTP library.
+`sse_lines`, `sse_events` and `accumulate` and feed them the text of any HTTP
+library.
 """
 
 import json
 import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -25,6 +27,24 @@ class IncompleteStream(StreamError):
         self.partial = partial  # what arrived, to retry or resume from
 
 
+# --8<-- [start:sse_lines]
+def sse_lines(chunks: Iterable[str]) -> Iterator[str]:
+    """The lines of a text/event-stream body, which end at CR, LF or CRLF only.
+
+    Not httpx's iter_lines(): it splits at U+2028, U+2029 and U+0085 too, as
+    str.splitlines() does, and those may come raw inside a JSON string.
+    """
+    rest = ""
+    for chunk in chunks:
+        rest += chunk
+        # A CR at the end may be the first half of a CRLF: wait for more.
+        *lines, rest = re.split(r"\r\n|\r(?=.)|\n", rest, flags=re.DOTALL)
+        yield from lines
+    if rest:
+        yield rest.removesuffix("\r")
+
+
+# --8<-- [end:sse_lines]
 # --8<-- [start:sse_events]
 def sse_events(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
     """(event name, data) pairs from the lines of a text/event-stream body."""
@@ -69,9 +89,12 @@ def accumulate(events: Iterable[tuple[str, str]]) -> dict[str, Any]:
         if name not in KNOWN:  # ping, and types added later: by name, and
             continue  # before json.loads, as their data need not be JSON
         event = json.loads(data)
+        kind = event.get("type") if isinstance(event, dict) else None
+        if kind != name:  # a proxy that mixed events up: no guessing
+            raise StreamError(f"event {name} carries data of type {kind}")
         if name == "error":
-            error = event["error"]
-            raise StreamError(f"{error['type']}: {error['message']}")
+            error = event.get("error") or {}
+            raise StreamError(f"{error.get('type')}: {error.get('message')}")
         if name == "message_start":  # the message, with empty content
             message = event["message"]
             continue
@@ -82,6 +105,8 @@ def accumulate(events: Iterable[tuple[str, str]]) -> dict[str, Any]:
             message["content"].append(event["content_block"])
         elif name == "content_block_delta":
             index, delta = event["index"], event["delta"]
+            if not 0 <= index < len(message["content"]):
+                raise StreamError(f"a delta for block {index}, never started")
             block = message["content"][index]
             if delta["type"] == "text_delta":
                 block["text"] += delta["text"]
@@ -146,5 +171,6 @@ if __name__ == "__main__":
         if response.is_error:
             response.read()
             raise SystemExit(f"HTTP {response.status_code}: {response.text}")
-        message = accumulate(sse_events(response.iter_lines()))
+        lines = sse_lines(response.iter_text())
+        message = accumulate(sse_events(lines))
     print(json.dumps(message, indent=2, ensure_ascii=False))

@@ -14,7 +14,15 @@ with client.messages.stream(
     max_tokens=256,
     messages=[{"role": "user", "content": QUESTION}],
 ) as stream:
-    print(f"SDK text_stream: {''.join(stream.text_stream)!r}")
+    kinds, text = [], ""
+    for event in stream:
+        kinds.append(event.type)
+        if event.type != "content_block_delta":
+            continue
+        if event.delta.type == "text_delta":  # what text_stream reads
+            text += event.delta.text
+    print(f"SDK, first event: {kinds[0]!r}")  # message_start never came
+    print(f"SDK text: {text!r}")
     try:
         stream.get_final_message()
     except AssertionError:

@@ -2,16 +2,34 @@
 
 import logging
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated
 
 import anthropic
 import uvicorn
 from anthropic.types import Message
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
-client = anthropic.AsyncAnthropic()  # the API key stays on the server
 log = logging.getLogger(__name__)
-app = FastAPI()
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # One client for the app, made when it starts, not at import: it reads
+    # ANTHROPIC_BASE_URL and the key then, after a test has set them.
+    async with anthropic.AsyncAnthropic() as client:  # the key stays here
+        app.state.client = client
+        yield
+
+
+def get_client(request: Request) -> anthropic.AsyncAnthropic:
+    client: anthropic.AsyncAnthropic = request.app.state.client
+    return client  # a test may override this dependency with its own
+
+
+Client = Annotated[anthropic.AsyncAnthropic, Depends(get_client)]
+app = FastAPI(lifespan=lifespan)
 
 
 def failed(kind: str | None, request_id: str | None) -> ServerSentEvent:
@@ -24,7 +42,7 @@ def failed(kind: str | None, request_id: str | None) -> ServerSentEvent:
 # Cache-Control: no-cache and X-Accel-Buffering: no, and writes a
 # ": ping" comment whenever this generator is silent for 15 s.
 @app.get("/chat", response_class=EventSourceResponse)
-async def chat(q: str) -> AsyncIterator[ServerSentEvent]:
+async def chat(q: str, client: Client) -> AsyncIterator[ServerSentEvent]:
     # If the browser goes away, FastAPI cancels this generator where it
     # waits: the CancelledError passes through `async with`, which closes
     # the stream from the API. (CancelledError is not an Exception.)

@@ -3,6 +3,7 @@
 import logging
 import os
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import anthropic
 import uvicorn
@@ -12,7 +13,6 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import Route
 
-client = anthropic.AsyncAnthropic()  # the API key stays on the server
 log = logging.getLogger(__name__)
 # A ": ping" comment every 15 s, below the idle limits of common proxies.
 KEEPALIVE = float(os.environ.get("RELAY_KEEPALIVE", "15"))
@@ -23,7 +23,9 @@ def failed(kind: str | None, request_id: str | None) -> JSONServerSentEvent:
     return JSONServerSentEvent(data, event="error")
 
 
-async def relay(question: str) -> AsyncIterator[JSONServerSentEvent]:
+async def relay(
+    client: anthropic.AsyncAnthropic, question: str
+) -> AsyncIterator[JSONServerSentEvent]:
     request_id = None
     try:
         async with client.messages.stream(
@@ -55,10 +57,19 @@ async def relay(question: str) -> AsyncIterator[JSONServerSentEvent]:
 async def chat(request: Request) -> EventSourceResponse:
     question = request.query_params.get("q", "")
     # It sends Cache-Control: no-store and X-Accel-Buffering: no itself.
-    return EventSourceResponse(relay(question), ping=KEEPALIVE)
+    client = request.app.state.client
+    return EventSourceResponse(relay(client, question), ping=KEEPALIVE)
 
 
-app = Starlette(routes=[Route("/chat", chat)])
+@asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    # Made when the app starts, not at import: it reads the environment then.
+    async with anthropic.AsyncAnthropic() as client:  # the key stays here
+        app.state.client = client
+        yield
+
+
+app = Starlette(routes=[Route("/chat", chat)], lifespan=lifespan)
 
 if __name__ == "__main__":
     uvicorn.run(app, host="127.0.0.1", port=8000)

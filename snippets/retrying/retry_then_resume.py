@@ -3,7 +3,6 @@
 import time
 
 import anthropic
-import httpx2
 from anthropic.types import MessageParam
 
 client = anthropic.Anthropic()
@@ -59,8 +58,9 @@ for attempt in range(1, MAX_ATTEMPTS + 1):
         if error.status_code != 200:
             raise  # an HTTP error: the SDK has already retried it if it could
         failure = f"{error.type} event"  # an `error` event mid-stream
-    except httpx2.TransportError as error:
-        failure = type(error).__name__  # the connection broke mid-stream
+    except anthropic.APIConnectionError as error:
+        # The connection broke or stalled mid-stream (SDK 2.17.0 and later).
+        failure = type(error).__name__
     log.append(f"attempt {attempt}: {failure}, {len(shown)} characters shown")
 else:
     log.append(f"gave up after {MAX_ATTEMPTS} attempts")

@@ -39,7 +39,7 @@ def summarise(text: str, *, read_timeout: float = 30.0) -> str:
             if message.stop_reason is not None:
                 return summary
             failure = "the stream ended before message_stop"
-        except httpx2.TransportError as error:  # a cut or a stall
+        except anthropic.APIConnectionError as error:  # a cut or a stall
             failure = f"{type(error).__name__} mid-stream"
         except anthropic.APIStatusError as error:
             if error.status_code != 200:  # an HTTP error: the SDK retried

@@ -46,7 +46,7 @@ def test_a_529_is_retried_by_the_sdk(replay: Replay) -> None:
 
 @pytest.mark.replay(RECORDING, faults=["stall:6:2"])
 def test_a_stall_times_out(replay: Replay) -> None:
-    with pytest.raises(SummaryFailed, match="ReadTimeout"):
+    with pytest.raises(SummaryFailed, match="APITimeoutError"):
         summarise(ARTICLE, read_timeout=0.5)
     assert replay.wait_for_abandoned(2) == 2  # we hung up both times
 

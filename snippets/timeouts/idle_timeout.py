@@ -16,6 +16,7 @@ client = anthropic.Anthropic(
 # --8<-- [end:client]
 
 # --8<-- [start:stream]
+started = False  # the response headers have arrived
 try:
     with client.messages.stream(
         model="claude-sonnet-5-5",
@@ -27,15 +28,16 @@ try:
             }
         ],
     ) as stream:
+        started = True
         for text in stream.text_stream:
             print(text, end="", flush=True)
         message = stream.get_final_message()
     print(f"\n[complete: {message.stop_reason}]")
-except httpx2.ReadTimeout:
-    # Silence after the response started: raised as httpx2's own error.
-    print(f"\n[nothing for {IDLE_LIMIT} s: gave up on this stream]")
 except anthropic.APITimeoutError:
-    # No response headers in time: the SDK retried (each attempt waits the
-    # full limit), then raised.
-    print("\n[no response: timed out, retries spent]")
+    # SDK 2.17.0 and later raise this for both silences (before 2.17.0, the
+    # one mid-stream came out as httpx2.ReadTimeout).
+    if started:  # silence mid-stream: not retried
+        print(f"\n[nothing for {IDLE_LIMIT} s: gave up on this stream]")
+    else:  # no headers in time: each retry waited the full limit
+        print("\n[no response: timed out, retries spent]")
 # --8<-- [end:stream]

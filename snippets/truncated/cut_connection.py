@@ -1,7 +1,6 @@
-"""A connection that drops mid-stream: httpx2's error, not anthropic's."""
+"""A connection that drops mid-stream: anthropic.APIConnectionError."""
 
 import anthropic
-import httpx2
 
 client = anthropic.Anthropic()
 
@@ -18,10 +17,11 @@ try:
     ) as stream:
         for text in stream.text_stream:
             print(text, end="", flush=True)
-except anthropic.APIError as error:  # an `error` event would land here
-    print(f"\n[API error: {error}]")
-except httpx2.TransportError as error:
-    # The SDK lets a network error raised while reading the body through
-    # as it is: it is not an anthropic.APIError.
-    print(f"\n[connection lost: httpx2.{type(error).__name__}]")
-    print(f"[{error}]")
+except anthropic.APIConnectionError as error:
+    # SDK 2.17.0 and later: the body stopped arriving. The HTTP library's
+    # error is the cause. The SDK does not send the request again.
+    cause = error.__cause__
+    print(f"\n[connection lost: {type(error).__name__}]")
+    print(f"[cause: {type(cause).__name__}: {cause}]")
+except anthropic.APIStatusError as error:  # an `error` event lands here
+    print(f"\n[API error: {error.type}]")

@@ -1,7 +1,6 @@
 """Take a streamed reply as an answer only once message_stop has come."""
 
 import anthropic
-import httpx2
 from anthropic.types import Message
 
 client = anthropic.Anthropic()
@@ -22,6 +21,7 @@ class IncompleteAnswer(Exception):
 
 def ask(question: str) -> str:
     text = ""
+    started = False
     message: Message | None = None
     try:
         with client.messages.stream(
@@ -30,13 +30,18 @@ def ask(question: str) -> str:
             messages=[{"role": "user", "content": question}],
         ) as stream:
             for event in stream:
-                if event.type == "text":
+                if event.type == "message_start":
+                    started = True
+                elif event.type == "text":
                     text += event.text
                 elif event.type == "message_stop":  # the last event
+                    if not started:  # the SDK built no message to give
+                        reason = "message_stop without message_start"
+                        raise IncompleteAnswer(reason, text)
                     message = event.message
-    except httpx2.TransportError as error:
-        # The connection broke or timed out: the SDK lets httpx2's error
-        # through.
+    except anthropic.APIConnectionError as error:
+        # The connection broke or timed out (SDK 2.17.0 and later; before,
+        # httpx2.TransportError came through instead).
         reason = f"network error mid-stream ({type(error).__name__})"
         raise IncompleteAnswer(reason, text) from error
     if message is None:

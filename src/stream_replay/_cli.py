@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     serve.add_argument("snippets", type=Path, nargs="*", help="whose recordings (default: all)")
     serve.add_argument("--speed", type=_speed, default=1.0, help=SPEED_HELP)
-    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--port", type=_port, default=8765, help="0: any free port")
     serve.add_argument("--fault", type=_fault, action="append", default=[], help=FAULT_HELP)
 
     record = commands.add_parser("record", help="record a snippet's requests from the live API")
@@ -206,6 +206,12 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"not a port (0 to 65535): {text!r}")
+    return int(text)
+
+
 def _count(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"not a whole number, 1 or more: {text!r}")
@@ -229,9 +235,9 @@ def run_snippet(snippet: Path, *, speed: float, live: bool, faults: Sequence[Fau
         env = {**os.environ, "ANTHROPIC_BASE_URL": server.url, "ANTHROPIC_API_KEY": PLACEHOLDER_KEY}
         env.pop("ANTHROPIC_AUTH_TOKEN", None)
         code = subprocess.run(snippet_command(snippet), env=env).returncode
-    if server.mismatches:
+    if server.mismatch_count:
         print(
-            f"stream-replay: {len(server.mismatches)} request(s) matched no recording",
+            f"stream-replay: {server.mismatch_count} request(s) matched no recording",
             file=sys.stderr,
         )
         return code or 1
@@ -249,7 +255,10 @@ def serve_recordings(
     else:
         for path in sorted((root / "recordings").rglob("*.toml")):
             recordings.append(load_recording(path, name=path.relative_to(root)))
-    with ReplayServer(recordings, speed=speed, port=port, faults=faults) as server:
+    # It may run for days: each mismatch is printed, none is kept.
+    with ReplayServer(
+        recordings, speed=speed, port=port, faults=faults, kept_mismatches=0
+    ) as server:
         print(f"Serving {len(recordings)} recording(s) on {server.url} at speed {speed:g}.")
         for fault in faults:
             print(f"Injecting {fault}.")

@@ -1,22 +1,26 @@
 """Faults the replay server injects into any recording, to reproduce how real streams fail.
 
 A fault changes what is sent, not the recording. The server turns a recording's events into a
-`Plan`: the byte chunks to send, when to send each, and whether to end the response properly or
-drop the connection. Faults given to the server apply in a fixed order, whatever order they are
-given in: events are inserted (error, malformed, unknown), the stream is cut, stalls are added,
-then the bytes are re-chunked or dripped.
+`Plan`: the byte chunks to send (`Steps`, made one by one as they are sent), when to send each,
+and whether to end the response properly or drop the connection. Faults given to the server
+apply in a fixed order, whatever order they are given in: events are inserted (error,
+malformed, unknown), the stream is cut, stalls are added, then the bytes are re-chunked or
+dripped.
 
 On the command line a fault is a spec such as `cut:3` or `http:529@1` (see `parse_fault`).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import random
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from ._recording import RecordedEvent
 
@@ -31,6 +35,7 @@ __all__ = [
     "Rechunk",
     "StallBefore",
     "Step",
+    "Steps",
     "UnknownEvent",
     "parse_fault",
     "plan_response",
@@ -204,9 +209,42 @@ class Step:
     delay: float = 0.0
 
 
+class Steps:
+    """The chunks a plan sends, made one by one as they are read, never all at once.
+
+    A fault that cuts the body into bytes (`rechunk`, `drip`) can make millions of steps from a
+    long recording: built whole and up front they would take minutes and gigabytes before the
+    first byte. Iterating again makes them again, the same (a seeded `rechunk` included).
+    """
+
+    def __init__(self, events: Sequence[RecordedEvent] = (), faults: Sequence[Fault] = ()):
+        self._events = events
+        self._faults = [f for kind in _ORDER for f in faults if isinstance(f, kind)]
+
+    def __iter__(self) -> Iterator[Step]:
+        steps: Iterator[Step] = (Step(event.at, event.raw) for event in self._events)
+        for fault in self._faults:
+            steps = _apply(fault, steps)
+        return steps
+
+    def __bool__(self) -> bool:
+        return next(iter(self), None) is not None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Steps):
+            return NotImplemented
+        return all(a == b for a, b in itertools.zip_longest(self, other))
+
+    def __hash__(self) -> int:
+        return hash((tuple(map(id, self._events)), tuple(self._faults)))
+
+    def __repr__(self) -> str:
+        return f"Steps({len(self._events)} events, faults={self._faults})"
+
+
 @dataclass(frozen=True)
 class Plan:
-    steps: tuple[Step, ...] = ()
+    steps: Steps = field(default_factory=Steps)
     cut: bool = False  # drop the connection after the last step instead of ending the body
     http_error: HttpError | None = None
 
@@ -223,74 +261,111 @@ def plan_response(
 ) -> Plan:
     """What to send for a recording's events under `faults`, for the Nth request.
 
-    `cut`: the recording itself ends in a dropped connection (a recorded cut).
+    `cut`: the recording itself ends in a dropped connection (a recorded cut). An `error`
+    event ends the stream properly, and a `cut` fault (applied after it) drops it.
     """
     active = [fault for fault in faults if fault.applies_to(request_number)]
     for fault in active:
         if isinstance(fault, HttpError):
             return Plan(http_error=fault)
-    steps = [Step(event.at, event.raw) for event in events]
-    for kind in _ORDER:
-        for fault in active:
-            if isinstance(fault, kind):
-                steps, cut = _apply(fault, steps, cut)
-    return Plan(tuple(steps), cut)
+    if any(isinstance(fault, ErrorEvent) for fault in active):
+        cut = False
+    if any(isinstance(fault, CutAfter) for fault in active):
+        cut = True
+    return Plan(Steps(events, active), cut)
 
 
-def _apply(fault: Fault, steps: list[Step], cut: bool) -> tuple[list[Step], bool]:
+def _apply(fault: Fault, steps: Iterator[Step]) -> Iterator[Step]:
     match fault:
         case ErrorEvent(after=after, error_type=error_type, message=message):
             error = {"type": "error", "error": {"type": error_type, "message": message}}
-            return [*steps[:after], _event_after(steps, after, "error", json.dumps(error))], False
+            return _insert(steps, after, "error", json.dumps(error), end=True)
         case MalformedData(after=after):
             broken = '{"type":"content_block_delta","index":0,"delta":{"type":"text_de'
-            inserted = _event_after(steps, after, "content_block_delta", broken)
-            return [*steps[:after], inserted, *steps[after:]], cut
+            return _insert(steps, after, "content_block_delta", broken)
         case UnknownEvent(after=after, name=name):
-            inserted = _event_after(steps, after, name, json.dumps({"type": name}))
-            return [*steps[:after], inserted, *steps[after:]], cut
+            return _insert(steps, after, name, json.dumps({"type": name}))
         case CutAfter(events=count, mid_event=mid_event):
-            kept = steps[:count]
-            if mid_event and count < len(steps):
-                following = steps[count]
-                kept.append(replace(following, data=following.data[: len(following.data) // 2]))
-            return kept, True
+            return _cut(steps, count, mid_event)
         case StallBefore(event=event, seconds=seconds):
-            index = max(event - 1, 0)
-            stalled = [replace(step, delay=step.delay + seconds) for step in steps[index:]]
-            return [*steps[:index], *stalled], cut
+            return _stall(steps, max(event - 1, 0), seconds)
         case Rechunk(seed=seed, max_size=max_size):
-            return _rechunk(steps, random.Random(seed), max_size), cut
+            return _rechunk(steps, random.Random(seed), max_size)
         case Drip(size=size, interval=interval):
-            dripped: list[Step] = []
-            for step in steps:
-                for start in range(0, len(step.data), size):
-                    delay = step.delay + interval * (len(dripped) + 1)
-                    piece = step.data[start : start + size]
-                    dripped.append(replace(step, data=piece, delay=delay))
-            return dripped, cut
+            return _drip(steps, size, interval)
         case HttpError():
-            return steps, cut
+            return steps
 
 
-def _event_after(steps: list[Step], after: int, name: str, data: str) -> Step:
-    """A new event, sent right after the `after`th step (or first, if `after` is 0)."""
-    previous = steps[min(after, len(steps)) - 1] if after and steps else Step(0.0, b"")
-    return Step(previous.at, f"event: {name}\ndata: {data}\n\n".encode(), previous.delay)
+def _insert(
+    steps: Iterator[Step], after: int, name: str, data: str, *, end: bool = False
+) -> Iterator[Step]:
+    """A new event sent right after the `after`th step (or first, if `after` is 0), due when
+    that step is; `end`: the stream ends with it."""
+    previous = Step(0.0, b"")
+    for _ in range(after):
+        if (step := next(steps, None)) is None:
+            break
+        previous = step
+        yield step
+    yield Step(previous.at, f"event: {name}\ndata: {data}\n\n".encode(), previous.delay)
+    if not end:
+        yield from steps
 
 
-def _rechunk(steps: list[Step], rng: random.Random, max_size: int) -> list[Step]:
-    body = b"".join(step.data for step in steps)
-    # Each byte is due when the step it belongs to is; a chunk is sent when its last byte is due.
-    due: list[Step] = [step for step in steps for _ in step.data]
-    chunks: list[Step] = []
-    start = 0
-    while start < len(body):
-        end = min(start + rng.randint(1, max_size), len(body))
-        last = due[end - 1]
-        chunks.append(Step(last.at, body[start:end], last.delay))
-        start = end
-    return chunks
+def _cut(steps: Iterator[Step], count: int, mid_event: bool) -> Iterator[Step]:
+    yield from itertools.islice(steps, count)
+    if mid_event and (following := next(steps, None)) is not None:
+        yield replace(following, data=following.data[: len(following.data) // 2])
+
+
+def _stall(steps: Iterator[Step], index: int, seconds: float) -> Iterator[Step]:
+    yield from itertools.islice(steps, index)
+    for step in steps:
+        yield replace(step, delay=step.delay + seconds)
+
+
+def _drip(steps: Iterator[Step], size: int, interval: float) -> Iterator[Step]:
+    """Each step's bytes `size` at a time, each piece `interval` seconds after the one before."""
+    pieces = 0
+    for step in steps:
+        for start in range(0, len(step.data), size):
+            pieces += 1
+            yield replace(
+                step, data=step.data[start : start + size], delay=step.delay + interval * pieces
+            )
+
+
+def _rechunk(steps: Iterator[Step], rng: random.Random, max_size: int) -> Iterator[Step]:
+    """The body cut into chunks of 1 to `max_size` bytes; a chunk is due when its last byte is
+    (that byte's step is). Only the bytes of the chunk being made are held."""
+    pending = bytearray()
+    owners: deque[list[Any]] = deque()  # [step, how many of its bytes are still pending]
+
+    def fill(size: int) -> None:
+        while len(pending) < size and (step := next(steps, None)) is not None:
+            pending.extend(step.data)
+            owners.append([step, len(step.data)])
+
+    while True:
+        fill(1)
+        if not pending:
+            return
+        size = rng.randint(1, max_size)
+        fill(size)
+        size = min(size, len(pending))
+        left = size
+        while left:
+            owner = owners[0]
+            taken = min(owner[1], left)
+            owner[1] -= taken
+            left -= taken
+            last: Step = owner[0]
+            if not owner[1]:
+                owners.popleft()
+        chunk = bytes(pending[:size])
+        del pending[:size]
+        yield Step(last.at, chunk, last.delay)
 
 
 # --------------------------------------------------------------------------- command line

@@ -2,8 +2,8 @@
 
 Both listen on 127.0.0.1 with timeouts, so no client can hold a connection forever: request
 headers must arrive within `header_timeout` seconds of connecting (or of the previous
-response), the body may pause at most `body_timeout` seconds between chunks, and an idle
-kept-alive connection is closed after 5 seconds (uvicorn's default). A client that goes away
+response), the whole body within `body_timeout` seconds of them, and an idle kept-alive
+connection is closed after 5 seconds (uvicorn's default). A client that goes away
 is logged in one line, not with a traceback.
 """
 
@@ -24,6 +24,7 @@ from typing import Any, Self
 import anyio
 import uvicorn
 from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "BodyTooLarge",
     "ClientGone",
     "ConnectionCut",
+    "LingeringResponse",
     "PortInUse",
     "ThreadedServer",
     "parse_body",
@@ -76,15 +78,45 @@ class ConnectionCut(Exception):
     """Raised inside a response body to drop the connection, as a network failure would."""
 
 
+class LingeringResponse(Response):
+    """An answer to a request whose body was left unread (too large): sent whole at once, then
+    the connection is held while the rest of the body arrives and is dropped, then closed.
+
+    Closing while the client still sends resets the connection (TCP RST): its send fails, and
+    what it had not yet read of the answer is lost. The rest is read for at most `linger`
+    seconds, and no longer than `idle` seconds without a byte.
+    """
+
+    def __init__(self, response: Response, *, linger: float, idle: float = 1.0) -> None:
+        super().__init__(bytes(response.body), response.status_code, dict(response.headers))
+        self.headers["connection"] = "close"
+        self._linger, self._idle = linger, idle
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        start = {"type": "http.response.start", "status": self.status_code}
+        await send({**start, "headers": self.raw_headers})
+        await send({"type": "http.response.body", "body": self.body, "more_body": True})
+        deadline = asyncio.get_running_loop().time() + self._linger
+        with contextlib.suppress(TimeoutError):
+            while (left := deadline - asyncio.get_running_loop().time()) > 0:
+                message = await asyncio.wait_for(receive(), min(self._idle, left))
+                if message["type"] == "http.disconnect" or not message.get("more_body"):
+                    break
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
 async def read_body(request: Request, *, limit: int, timeout: float) -> bytes:
-    """The whole request body, refused past `limit` bytes without reading the rest."""
+    """The whole request body, refused past `limit` bytes without reading the rest, and past
+    `timeout` seconds: a body that drips in a byte at a time is as late as one that stops."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise BodyTooLarge
     body = bytearray()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
     while True:
         try:
-            message = await asyncio.wait_for(request.receive(), timeout)
+            message = await asyncio.wait_for(request.receive(), max(deadline - loop.time(), 0))
         except TimeoutError:
             raise BodyTimeout from None
         if message["type"] == "http.disconnect":
@@ -104,6 +136,7 @@ class _HeaderTimeoutProtocol(H11Protocol):
     """
 
     header_timeout = HEADER_TIMEOUT
+    _header_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -114,14 +147,26 @@ class _HeaderTimeoutProtocol(H11Protocol):
         if not self.transport.is_closing():
             self._await_headers()
 
+    def connection_lost(self, exc: Exception | None) -> None:
+        # The timer would hold the connection, and all it holds, until it fired.
+        self._cancel_header_timer()
+        super().connection_lost(exc)
+
     def _await_headers(self) -> None:
+        self._cancel_header_timer()
         waiting_after = self.cycle  # a new request replaces it
 
         def expire() -> None:
+            self._header_timer = None
             if self.cycle is waiting_after and not self.transport.is_closing():
                 self.transport.close()
 
-        self.loop.call_later(self.header_timeout, expire)
+        self._header_timer = self.loop.call_later(self.header_timeout, expire)
+
+    def _cancel_header_timer(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
 
 
 class _OneLineLogs(logging.Filter):
@@ -141,6 +186,35 @@ class _OneLineLogs(logging.Filter):
 
 
 logging.getLogger("uvicorn.error").addFilter(_OneLineLogs())
+
+
+class _OutOfResources:
+    """asyncio's report of an accept() that failed for want of file descriptors (or memory),
+    in one line, once a minute at most; other reports go to asyncio's own handler.
+
+    asyncio reports each failed accept() with a traceback, up to a hundred a second while
+    connections wait: tens of thousands of lines in a minute, and the cause hard to find. Each
+    also schedules a retry, which fails (with a traceback again) once the listener has closed.
+    """
+
+    interval = 60.0
+    _said_at: float | None = None
+
+    def __call__(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        retry = getattr(getattr(context.get("handle"), "_callback", None), "__name__", "")
+        if retry == "_start_serving" and isinstance(context.get("exception"), ValueError):
+            return  # a retry after the listener closed (its descriptor is -1): nothing to say
+        if context.get("message") != "socket.accept() out of system resource":
+            loop.default_exception_handler(context)
+            return
+        now = time.monotonic()
+        if self._said_at is None or now - self._said_at >= self.interval:
+            self._said_at = now
+            logging.getLogger("uvicorn.error").error(
+                "no new connection can be accepted: %s; asyncio tries again every second "
+                "(said once a minute)",
+                context.get("exception"),
+            )
 
 
 class PortInUse(OSError):
@@ -169,6 +243,7 @@ class _PromptServer(uvicorn.Server):
         async with anyio.create_task_group():
             pass
         await asyncio.to_thread(int)
+        asyncio.get_running_loop().set_exception_handler(_OutOfResources())
         await super().startup(sockets)
 
     async def main_loop(self) -> None:
@@ -258,6 +333,7 @@ class ThreadedServer:
             http=protocol,
             **options,
         )
+        self.app = app
         self._server = _PromptServer(config)
         self._thread: threading.Thread | None = None
         self._port = port

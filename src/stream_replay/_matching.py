@@ -16,8 +16,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._recording import MATCHED_REQUEST_HEADERS, RecordedRequest, Recording
+from ._secrets import SecretFinder, credentials_in, redact_lines
 
-__all__ = ["ANY_BODY", "IncomingRequest", "Mismatch", "describe_request", "request_diff"]
+__all__ = [
+    "ANY_BODY",
+    "IncomingRequest",
+    "Mismatch",
+    "describe_request",
+    "request_diff",
+    "same_json",
+]
 
 # Matched even when a recording does not name them: absent on both sides, or equal.
 ALWAYS_MATCHED_HEADERS = ("anthropic-beta",)
@@ -47,6 +55,23 @@ def header_value(name: str, value: str | None) -> str | None:
     return value.strip()
 
 
+def same_json(a: Any, b: Any) -> bool:
+    """Equal as JSON values: Python's == takes `1` for `true` and `1.0` for `1`, JSON does not
+    (nor does the API's validation). No recursion: any depth is safe."""
+    if a != b:
+        return False
+    pairs = [(a, b)]  # equal, so dicts have the same keys and lists the same length
+    while pairs:
+        x, y = pairs.pop()
+        if type(x) is not type(y):
+            return False
+        if isinstance(x, dict):
+            pairs += [(value, y[key]) for key, value in x.items()]
+        elif isinstance(x, list):
+            pairs += zip(x, y, strict=True)
+    return True
+
+
 @dataclass(frozen=True)
 class IncomingRequest:
     method: str
@@ -59,7 +84,8 @@ class IncomingRequest:
         `anthropic-beta` absent on both sides or equal even when the recording does not name
         it, since a beta changes what the API does. (Every request carries an
         `anthropic-version`: a recording that does not name one answers any.) A recording built
-        without a request (`ANY_BODY`) answers any body."""
+        without a request (`ANY_BODY`) answers any body. Bodies are compared as JSON, where
+        `1` is neither `true` nor `1.0` (see `same_json`)."""
         return (
             self.method == recorded.method
             and self.path == recorded.path
@@ -69,7 +95,7 @@ class IncomingRequest:
                 for name in MATCHED_REQUEST_HEADERS
                 if name in recorded.headers or name in ALWAYS_MATCHED_HEADERS
             )
-            and (recorded.body is ANY_BODY or self.body == recorded.body)
+            and (recorded.body is ANY_BODY or same_json(self.body, recorded.body))
         )
 
 
@@ -82,12 +108,24 @@ class Mismatch:
     diff: str
 
     def message(self) -> str:
+        """What to say, without any line that holds a key (anything shaped like one, or a
+        credential the request carried), however it was written."""
+        finder = _finder(self.request)
         if self.closest is None:
-            return f"No recording is loaded for {self.request.method} {self.request.path}."
-        return (
+            path = self.request.path
+            if finder.search(path) is not None:
+                path = "(a path that holds what looks like an API key, not shown)"
+            return f"No recording is loaded for {self.request.method} {path}."
+        return redact_lines(
             f"No recording matches this request. The closest is {self.closest.name}; "
-            f"the difference (- recorded, + received):\n{self.diff}"
+            f"the difference (- recorded, + received):\n{self.diff}",
+            finder,
         )
+
+
+def _finder(request: IncomingRequest) -> SecretFinder:
+    """Looks for anything shaped like a key, and for the credentials `request` carried."""
+    return SecretFinder(credentials_in(request.headers.items()))
 
 
 def describe_request(method: str, path: str, headers: Mapping[str, str], body: Any) -> list[str]:
@@ -138,7 +176,7 @@ def request_diff(recording: Recording, request: IncomingRequest) -> str:
     shown = [_shorten(line) for line in diff[:MAX_DIFF_LINES]]
     if len(diff) > MAX_DIFF_LINES:
         shown.append(f"... ({len(diff) - MAX_DIFF_LINES} more lines of difference)")
-    return "\n".join(shown)
+    return redact_lines("\n".join(shown), _finder(request))
 
 
 def _renumber(hunk: str, skipped: int) -> str:

@@ -34,6 +34,7 @@ from ._http import (
     BodyTooLarge,
     ClientGone,
     ConnectionCut,
+    LingeringResponse,
     ThreadedServer,
     parse_body,
     read_body,
@@ -51,7 +52,7 @@ from ._recording import (
     parse_recording,
     sse_events,
 )
-from ._secrets import SecretFinder, without_credentials
+from ._secrets import SecretFinder, credentials_in, credentials_in_query, without_credentials
 from ._server import MAX_REQUEST_BYTES, TOO_LARGE_MESSAGE, api_error
 from ._snippets import find_project_root, snippet_command, snippet_key
 from ._sse import EventSplitter
@@ -97,9 +98,11 @@ class RecordingProxy(ThreadedServer):
     def __init__(self, upstream: str, *, max_events: int = MAX_EVENTS) -> None:
         self.upstream = upstream.rstrip("/")
         # Credentials in the URL (user:password@) go as basic auth where the client sends
-        # none of its own; the URL the proxy forwards to, prints and records has none.
+        # none of its own, and its query (a gateway's ?key=...) with every request; the URL
+        # the proxy prints and records has neither.
         parts = urlsplit(self.upstream)
         self._base = without_credentials(self.upstream).rstrip("/")
+        self._query = parts.query
         self._basic_auth = (
             httpx.BasicAuth(unquote(parts.username or ""), unquote(parts.password or ""))
             if parts.username or parts.password
@@ -107,7 +110,8 @@ class RecordingProxy(ThreadedServer):
         )
         self.max_events = max_events
         self.exchanges: list[Exchange] = []  # only the server's event loop appends
-        self.keys: set[str] = set()  # the credentials forwarded: searched for, never written
+        # the credentials forwarded: searched for, never written
+        self.keys: set[str] = credentials_in_query(self.upstream)
         self._client: httpx.AsyncClient
         routes = [Route("/{path:path}", self._handle, methods=METHODS)]
         app = Starlette(routes=routes, lifespan=self._lifespan)
@@ -125,7 +129,8 @@ class RecordingProxy(ThreadedServer):
         try:
             raw = await read_body(request, limit=MAX_REQUEST_BYTES, timeout=BODY_TIMEOUT)
         except BodyTooLarge:  # the API would refuse it the same way, unread
-            return api_error(413, "request_too_large", TOO_LARGE_MESSAGE, "req_proxy")
+            error = api_error(413, "request_too_large", TOO_LARGE_MESSAGE, "req_proxy")
+            return LingeringResponse(error, linger=BODY_TIMEOUT)
         except (BodyTimeout, ClientGone):
             message = "The request body did not arrive."
             return api_error(408, "invalid_request_error", message, "req_proxy")
@@ -135,12 +140,16 @@ class RecordingProxy(ThreadedServer):
             for name, value in request.headers.items()
             if name.lower() not in SKIPPED_REQUEST_HEADERS
         ]
-        for name in ("x-api-key", "authorization"):
-            value = request.headers.get(name, "")
-            self.keys |= {value, value.removeprefix("Bearer ").strip()} - {""}
+        # Every credential forwarded (x-api-key, a bearer token in any case, x-goog-api-key,
+        # ...), to refuse a recording that echoes one back; and any query value.
+        self.keys |= credentials_in(request.headers.items())
+        self.keys |= credentials_in_query(str(request.url))
+        target = self._base + path
+        if self._query:
+            target += ("&" if request.url.query else "?") + self._query
         outgoing = self._client.build_request(
             request.method,
-            self._base + path,
+            target,
             headers=[*headers, ("accept-encoding", "identity")],
             content=raw,
         )
@@ -208,17 +217,18 @@ class RecordingProxy(ThreadedServer):
 
 def to_recording(exchange: Exchange, upstream: str, today: dt.date, name: Path) -> Recording:
     # The whole body at once: only its first event may start with a byte-order mark.
-    checked = sse_events(b"".join(raw for _, raw in exchange.events), name)
+    body = b"".join(raw for _, raw in exchange.events)
+    checked = sse_events(body, name) if body else ()  # none: an HTTP error's body
     # sse_events checks each event and parses its data; the offset is the one observed.
     events = tuple(
         dataclasses.replace(event, at=at)
         for event, (at, _) in zip(checked, exchange.events, strict=True)
     )
-    body = exchange.request.body
+    request_body = exchange.request.body
     model = next(
         (e.data.get("message", {}).get("model") for e in events if e.name == "message_start"),
         None,
-    ) or (body.get("model") if isinstance(body, dict) else None)
+    ) or (request_body.get("model") if isinstance(request_body, dict) else None)
     live = upstream == DEFAULT_UPSTREAM
     note = None
     if exchange.cut:

@@ -19,13 +19,13 @@ import json
 import math
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 from ._errors import RecordingError
-from ._secrets import KEY_PATTERN, SecretFinder, strings_in
+from ._secrets import KEY_PATTERN, SecretFinder, json_unescaped, strings_in
 from ._sse import BOM, parse_event, split_events
 
 __all__ = [
@@ -54,6 +54,8 @@ SECRET_HEADERS = frozenset({"x-api-key", "authorization", "cookie", "proxy-autho
 # An Anthropic key looks like sk-ant-api03-...; refuse any file that holds one.
 SECRET_PATTERN = KEY_PATTERN
 EVENT_STREAM = "text/event-stream"
+# The latest an event may arrive: a day, far beyond any stream (the recorder stops at 900 s).
+MAX_OFFSET = 86_400.0
 _Fail = Callable[[int | None, str], RecordingError]
 SSE_FIELD_NAMES = frozenset({"event", "data", "id", "retry", ""})
 _BLANK_LINES = frozenset({b"\n", b"\r\n", b"\r"})
@@ -189,13 +191,15 @@ def _parse(text: str, path: Path) -> Recording:
 
 
 def find_secret(recording: Recording, finder: SecretFinder) -> tuple[int | None, str] | None:
-    """A key in the decoded request body, an event's decoded data, or a block's joined deltas.
+    """A key in the decoded request body, an event's decoded data, or deltas joined.
 
     The file's text is searched as it is written; this searches what it means: strings with
-    their JSON escapes decoded, and each content block's deltas joined end to end, so a key
-    split across two deltas is found. Returns the line to report and how the key was written.
-    Everything goes into one text (one search, linear in the recording's size); a newline
-    separates pieces that must not join, as no key or encoding of one holds a newline.
+    their JSON escapes decoded; the request's text joined end to end (a key split across two
+    text blocks); each content block's deltas joined, and every block's joined after the one
+    before (a key split across two deltas, or two blocks); and a tool's `partial_json`, JSON
+    text whose own escapes are decoded once joined. Returns the line to report and how the key
+    was written. Everything goes into one text (one search, linear in the recording's size); a
+    newline separates pieces that must not join, as no key or encoding of one holds a newline.
     """
     pieces: list[str] = []
     starts: list[int] = []  # where each piece starts in the joined text
@@ -212,8 +216,11 @@ def find_secret(recording: Recording, finder: SecretFinder) -> tuple[int | None,
         pieces.append(text)
         size += len(text)
 
-    for text in strings_in(recording.request.body):
+    body = recording.request.body
+    for text in strings_in(body):
         add(text, None)
+    for number, text in enumerate(_texts_in_order(body)):  # as a reader reads the prompt
+        add(text, None, join=number > 0)
     deltas: dict[object, list[tuple[str, int | None]]] = {}  # block index -> its deltas
     for event in recording.response.events:
         line = event.line or None
@@ -231,12 +238,36 @@ def find_secret(recording: Recording, finder: SecretFinder) -> tuple[int | None,
     for block in deltas.values():
         for number, (text, line) in enumerate(block):
             add(text, line, join=number > 0)
+        escaped = "".join(text for text, _ in block)
+        if "\\" in escaped:  # partial_json: JSON text, its escapes decoded once whole
+            add(json_unescaped(escaped), block[0][1])
+    for number, (text, line) in enumerate(d for block in deltas.values() for d in block):
+        add(text, line, join=number > 0)  # every block after the one before
     found = finder.search("".join(pieces))
     if found is None:
         return None
     line = lines[max(bisect.bisect_right(starts, found.offset) - 1, 0)]
     split = " (split across deltas)" if found.offset >= joined_from else ""
     return line, found.what + split
+
+
+# The request fields that hold what the prompt says, joined in order when searching for a key.
+_TEXT_FIELDS = frozenset({"text", "content", "system"})
+
+
+def _texts_in_order(value: object) -> Iterator[str]:
+    """The strings of a request's text fields (`text`, a string `content` or `system`), in
+    the order they are read. No recursion: any depth is safe."""
+    stack: list[object] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, inner in item.items():
+                if key in _TEXT_FIELDS and isinstance(inner, str):
+                    yield inner
+            stack.extend(reversed([v for v in item.values() if isinstance(v, dict | list)]))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
 
 
 def _provenance(table: dict[str, Any], locate: _Locator, fail: _Fail) -> Provenance:
@@ -379,6 +410,8 @@ def load_sse_body(path: Path | str) -> tuple[RecordedEvent, ...]:
 
 def sse_events(body: bytes, path: Path | str) -> tuple[RecordedEvent, ...]:
     """Split a whole body into checked events; a leading byte-order mark is allowed."""
+    if not body.removeprefix(BOM.encode()).strip(b"\r\n"):
+        raise RecordingError(path, None, "holds no events; a stream has one at least")
     events: list[RecordedEvent] = []
     line = 1  # lines are counted at LF, as TOML, editors and `grep -n` count them
     pieces = split_events(body)
@@ -475,19 +508,46 @@ def _headers(value: Any, line: int | None, fail: _Fail) -> dict[str, str]:
 
 
 def _seconds(value: Any, line: int | None, fail: _Fail) -> float:
-    # nan would pass any order check and inf would never come: both are refused.
+    # nan would pass any order check and inf would never come: both are refused, and so is
+    # an offset no stream reaches, which nothing could wait for or draw.
     if (
         isinstance(value, bool)
         or not isinstance(value, int | float)
         or not math.isfinite(value)
-        or value < 0
+        or not 0 <= value <= MAX_OFFSET
     ):
-        raise fail(line, "at must be a finite number of seconds, 0 or more")
+        raise fail(
+            line, f"at must be a finite number of seconds, 0 or more and at most {MAX_OFFSET:g}"
+        )
     return float(value)
 
 
 def _offset(line: int | None, offset: int) -> int | None:
     return line + offset - 1 if line else None
+
+
+def _opened_string(line: str) -> str | None:
+    """The quotes of a multi-line string that the value on `line` opens and leaves open."""
+    _, _, value = line.partition("=")
+    value = value.lstrip()
+    for quote in ("'''", '"""'):
+        if value.startswith(quote):
+            return None if _closing_quote(value, quote, len(quote)) >= 0 else quote
+    return None
+
+
+def _closing_quote(text: str, quote: str, start: int) -> int:
+    """Where the multi-line string opened by `quote` closes, from `start` (-1: it does not).
+    In a basic string, quotes after an odd number of backslashes are escaped."""
+    at = text.find(quote, start)
+    while quote == '"""' and at > 0:
+        before = at
+        while before > 0 and text[before - 1] == "\\":
+            before -= 1
+        if (at - before) % 2 == 0:
+            break
+        at = text.find(quote, at + 1)
+    return at
 
 
 class _Locator:
@@ -523,19 +583,17 @@ class _Locator:
                     self._items.setdefault(header.group(2), []).append(number)
             elif "=" in line and (key := key_match(line)):
                 keys.setdefault(key.group(1), number)
-            # A line with an odd number of ''' (or """) opens a multi-line string: skip to
-            # the line that closes it in one step, counting the lines in between.
-            if "'''" in line and line.count("'''") % 2:
-                quote = "'''"
-            elif '"""' in line and line.count('"""') % 2:
-                quote = '"""'
-            else:
+            # A value that opens a multi-line string and does not close it on its line: skip
+            # to the line that closes it in one step, counting the lines in between. (Three
+            # quotes inside a one-line string, or in a comment, open nothing.)
+            quote = _opened_string(line) if "=" in line else None
+            if quote is None:
                 start, number = end + 1, number + 1
                 continue
             self._multiline.add(number)
             if line.rstrip().endswith(quote):  # the text starts on the next line
                 self._opening.add(number)
-            close = text.find(quote, end)
+            close = _closing_quote(text, quote, end)
             if close < 0:
                 break
             number += text.count("\n", start, close) + 1

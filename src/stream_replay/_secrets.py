@@ -12,12 +12,21 @@ gives the one it forwarded).
 from __future__ import annotations
 
 import base64
+import binascii
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
 
-__all__ = ["KEY_PATTERN", "SecretFinder", "without_credentials"]
+__all__ = [
+    "KEY_PATTERN",
+    "SecretFinder",
+    "credentials_in",
+    "credentials_in_query",
+    "json_unescaped",
+    "redact_lines",
+    "without_credentials",
+]
 
 # An Anthropic key looks like sk-ant-api03-...
 KEY_PATTERN = re.compile(r"sk-ant-[A-Za-z0-9_-]{8,}")
@@ -108,6 +117,79 @@ class SecretFinder:
                 if "%" in line and self.search(line) is not None:
                     return number, "a percent-encoded API key"
         return None
+
+
+# A request header whose name says it carries a credential: x-api-key, authorization,
+# x-goog-api-key, api-key, x-amz-security-token, cookie, ...
+CREDENTIAL_HEADER = re.compile(r"key|token|secret|auth|password|credential|signature|cookie", re.I)
+# An authorization value's scheme ("Bearer", "bearer", "Basic", "AWS4-HMAC-SHA256", ...).
+AUTH_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9-]*\s+")
+
+
+def credentials_in(headers: Iterable[tuple[str, str]]) -> set[str]:
+    """Every secret a request's headers carry, as it may be echoed back on its own: a header's
+    whole value, the credential after its scheme (`bearer` in any case), a basic password,
+    each cookie's value and each `name=value` part of a signature."""
+    found: set[str] = set()
+    for name, value in headers:
+        if not CREDENTIAL_HEADER.search(name):
+            continue
+        found.add(value.strip())
+        if scheme := AUTH_SCHEME.match(value):
+            credential = value[scheme.end() :].strip()
+            found.add(credential)
+            if scheme.group().strip().lower() == "basic":
+                found |= set(_basic(credential))
+        for part in re.split(r"[;,]\s*", value):
+            found.add(part.partition("=")[2].strip())
+    return {secret for secret in found if len(secret) >= SHORTEST_KNOWN_KEY}
+
+
+def credentials_in_query(url: str) -> set[str]:
+    """The values of a URL's query string, any of which may be a key (`?key=...`)."""
+    try:
+        query = urlsplit(url).query
+    except ValueError:
+        return set()
+    return {v for _, v in parse_qsl(query) if len(v) >= SHORTEST_KNOWN_KEY}
+
+
+def _basic(credential: str) -> list[str]:
+    try:
+        user, _, password = base64.b64decode(credential, validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return []
+    return [password, f"{user}:{password}"]
+
+
+_JSON_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.DOTALL)
+_JSON_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def json_unescaped(text: str) -> str:
+    """`text` with its JSON string escapes decoded (\\u002d -> -), whether or not it is whole
+    JSON: a tool's input arrives as JSON text in pieces, and a key may hide escaped in it."""
+
+    def decode(match: re.Match[str]) -> str:
+        escape = match.group(1)
+        if escape[0] == "u" and len(escape) == 5:
+            return chr(int(escape[1:], 16))
+        return _JSON_ESCAPES.get(escape, escape)
+
+    return _JSON_ESCAPE.sub(decode, text) if "\\" in text else text
+
+
+NOT_SHOWN = "(a line that holds what looks like an API key, not shown)"
+
+
+def redact_lines(text: str, finder: SecretFinder) -> str:
+    """`text` with each line that holds a key replaced (its first character, a diff's sign,
+    kept): for messages, which must never repeat a key, however it was written."""
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        if finder.search(line) is not None:
+            lines[number] = f"{line[:1]}  {NOT_SHOWN}" if line[:1] in "+- " else NOT_SHOWN
+    return "\n".join(lines)
 
 
 def strings_in(value: object) -> Iterator[str]:

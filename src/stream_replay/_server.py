@@ -8,6 +8,7 @@ one, at the recorded offsets divided by `speed`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import math
 import sys
@@ -30,6 +31,7 @@ from ._http import (
     BodyTooLarge,
     ClientGone,
     ConnectionCut,
+    LingeringResponse,
     ThreadedServer,
     parse_body,
     read_body,
@@ -48,6 +50,8 @@ __all__ = ["MAX_REQUEST_BYTES", "ConnectionCut", "ReplayServer", "api_error"]
 # 2026-12-02. The page says MB; 32 MiB is taken here.
 MAX_REQUEST_BYTES = 32 * 1024 * 1024
 TOO_LARGE_MESSAGE = "Request exceeds the maximum allowed number of bytes."
+# Unmatched requests kept whole (a test's failure shows them); the rest are only counted.
+KEPT_MISMATCHES = 100
 
 
 def api_error(
@@ -74,7 +78,8 @@ class ReplayServer(ThreadedServer):
     answered by a recording whose request matches it (method, path, JSON body, and the recorded
     `anthropic-*` headers). Of several that match, the least-served comes first, so a snippet
     that sends the same request twice gets its recordings in order. `speed` divides the
-    recorded delays; 0 sends everything at once.
+    recorded delays; 0 sends everything at once. A request no recording matches is answered
+    with the difference and printed; the first `kept_mismatches` are kept in `mismatches`.
     """
 
     def __init__(
@@ -86,6 +91,7 @@ class ReplayServer(ThreadedServer):
         faults: Sequence[Fault] = (),
         header_timeout: float = HEADER_TIMEOUT,
         body_timeout: float = BODY_TIMEOUT,
+        kept_mismatches: int = KEPT_MISMATCHES,
     ) -> None:
         if not math.isfinite(speed) or speed < 0:
             raise ValueError("speed must be a finite number, 0 or more")
@@ -93,7 +99,10 @@ class ReplayServer(ThreadedServer):
         self.speed = speed
         self.faults = list(faults)
         self.served: list[Recording] = []
-        self.mismatches: list[Mismatch] = []
+        self.mismatches: list[Mismatch] = []  # the first `kept_mismatches`, body and all
+        self.mismatch_count = 0  # every request no recording matched
+        self._kept_mismatches = kept_mismatches
+        self.received = 0  # requests that reached the server, answered or refused
         self.abandoned = 0  # streams whose client closed the connection before the last event
         self._times_served: Counter[int] = Counter()
         self._lock = threading.Lock()
@@ -126,6 +135,7 @@ class ReplayServer(ThreadedServer):
 
     async def _handle(self, request: Request) -> Response:
         started = time.monotonic()
+        self.received += 1  # only the server's event loop counts
         request_id = f"req_replay_{next(self._request_ids):04d}"
         headers = {name.lower(): value for name, value in request.headers.items()}
         for name in MATCHED_REQUEST_HEADERS:  # a header sent twice counts with both values
@@ -133,7 +143,7 @@ class ReplayServer(ThreadedServer):
                 headers[name] = ",".join(values)
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:  # refused before the API
-            return api_error(413, "request_too_large", TOO_LARGE_MESSAGE, request_id, close=True)
+            return self._too_large(request_id)
         # The same checks, in the same order and words, as the real API. A key may come as
         # x-api-key (curl, the docs) or as a bearer token (the Python SDK 2.x sends that).
         if not headers.get("x-api-key") and not headers.get("authorization", "").startswith(
@@ -149,7 +159,7 @@ class ReplayServer(ThreadedServer):
         try:
             raw = await read_body(request, limit=MAX_REQUEST_BYTES, timeout=self._body_timeout)
         except BodyTooLarge:
-            return api_error(413, "request_too_large", TOO_LARGE_MESSAGE, request_id, close=True)
+            return self._too_large(request_id)
         except BodyTimeout:
             message = f"The request body did not arrive within {self._body_timeout:g} s."
             print(f"replay server: {message}", file=sys.stderr, flush=True)
@@ -170,13 +180,21 @@ class ReplayServer(ThreadedServer):
         if taken is None:
             return await asyncio.to_thread(self._mismatch, incoming, request_id)
         recording, number = taken
-        await self._sleep_until(started, recording.response.at)
+        if not await self._headers_due(request, started, recording.response.at):
+            with self._lock:
+                self.abandoned += 1
+            return Response(status_code=499)  # never sent: the client has gone
         plan = plan_response(
             recording.response.events, self.faults, number, cut=recording.response.cut
         )
         if plan.http_error is not None:
             return _http_error(plan.http_error, request_id)
         return self._respond(recording.response, plan, started, request_id)
+
+    def _too_large(self, request_id: str) -> Response:
+        """The API's 413, the rest of the body read and dropped so the client can read it."""
+        error = api_error(413, "request_too_large", TOO_LARGE_MESSAGE, request_id)
+        return LingeringResponse(error, linger=self._body_timeout)
 
     def _mismatch(self, incoming: IncomingRequest, request_id: str) -> Response:
         same_route = [
@@ -188,7 +206,9 @@ class ReplayServer(ThreadedServer):
         diff = request_diff(closest, incoming) if closest else ""
         mismatch = Mismatch(incoming, closest, diff)
         with self._lock:
-            self.mismatches.append(mismatch)
+            self.mismatch_count += 1
+            if len(self.mismatches) < self._kept_mismatches:
+                self.mismatches.append(mismatch)
         print(f"replay server: {mismatch.message()}", file=sys.stderr, flush=True)
         if not same_route:
             return api_error(404, "not_found_error", mismatch.message(), request_id)
@@ -204,14 +224,14 @@ class ReplayServer(ThreadedServer):
             return Response(response.body, response.status, headers=headers)
 
         async def chunks() -> AsyncIterator[bytes]:
-            sent = 0
+            ended = False
             try:
-                for step in plan.steps:
+                for step in plan.steps:  # made one by one, as they are sent
                     await self._sleep_until(started, step.at, step.delay)
                     yield step.data  # one chunk per step: uvicorn writes it out at once
-                    sent += 1
+                ended = True
             finally:
-                if sent < len(plan.steps):  # the client went away before the end
+                if not ended:  # the client went away before the end
                     with self._lock:
                         self.abandoned += 1
             if plan.cut:
@@ -219,11 +239,24 @@ class ReplayServer(ThreadedServer):
 
         return StreamingResponse(chunks(), response.status, headers=headers)
 
+    async def _headers_due(self, request: Request, started: float, offset: float) -> bool:
+        """Wait until the recorded headers are due; False if the client left meanwhile (its
+        request then ends at once, rather than when the headers were due)."""
+        wait = started + (offset / self.speed if self.speed else 0.0) - time.monotonic()
+        if wait <= 0:
+            return True
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(wait):
+                while (await request.receive())["type"] != "http.disconnect":
+                    pass
+                return False
+        return True
+
     async def _sleep_until(self, started: float, offset: float, delay: float = 0.0) -> None:
+        """Wait until a step is due. One already due still waits a turn of the event loop, so
+        that no stream, however long or finely cut, holds up the others."""
         due = started + (offset / self.speed if self.speed else 0.0) + delay
-        wait = due - time.monotonic()
-        if wait > 0:
-            await asyncio.sleep(wait)
+        await asyncio.sleep(max(due - time.monotonic(), 0.0))
 
 
 def _http_error(fault: HttpError, request_id: str) -> Response:

@@ -17,6 +17,7 @@ import itertools
 import json
 import math
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -24,7 +25,7 @@ from xml.sax.saxutils import escape
 
 from ._errors import RecordingError
 from ._faults import Fault, parse_fault, plan_response
-from ._recording import Recording
+from ._recording import MAX_OFFSET, Recording
 from ._sse import EventSplitter, parse_event
 
 __all__ = ["timeline_svg"]
@@ -105,10 +106,15 @@ def _replayed(recording: Recording, faults: Sequence[Fault], request_number: int
     at = response.at
     for step in plan.steps:
         at = max(response.at, step.at + step.delay)
+        if at > MAX_OFFSET:  # later steps are later still
+            break
         arrivals += [_arrival(raw, at) for raw in splitter.feed(step.data)]
     rest = splitter.close()
     if rest.strip():
         arrivals.append(_arrival(rest, at, whole=not plan.cut))
+    if at > MAX_OFFSET:
+        message = f"an event at {at:g} s, beyond a day: too far to draw"
+        raise RecordingError(recording.name, None, message)
     return _Stream(response.status, response.at, tuple(arrivals), _end(arrivals, plan.cut))
 
 
@@ -210,16 +216,18 @@ class _Axis:
 
     def __init__(self, times: Sequence[float]) -> None:
         last = max(times, default=0.0)
-        self.end = max(last * 1.03, 0.1)
-        steps = (0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 20, 60, 1e9)
-        self.step = next((s for s in steps if self.end / s <= 6), steps[-1])
+        self.end = max(min(last * 1.03, sys.float_info.max), 0.1)
+        self.step = _tick_step(self.end)
         ordered = sorted({0.0, *times})
         self.breaks = [
             (a, b)
             for a, b in itertools.pairwise(ordered)
             if b - a >= BREAK_AT and b - a >= BREAK_SHARE * self.end
         ]
-        kept = self.end - sum(b - a for a, b in self.breaks)
+        # The length left unbroken, added up piece by piece (end minus the breaks loses it
+        # all to rounding when the breaks are a million times longer).
+        pieces = [b - a for a, b in itertools.pairwise(ordered) if (a, b) not in self.breaks]
+        kept = max(math.fsum([*pieces, self.end - ordered[-1]]), 1e-9)
         self.scale = (RIGHT - LEFT - BREAK_WIDTH * len(self.breaks)) / kept
 
     def x(self, t: float) -> float:
@@ -242,6 +250,15 @@ class _Axis:
     def ticks(self) -> list[float]:
         count = math.floor(self.end / self.step + 1e-9)
         return [round(i * self.step, 6) for i in range(count + 1)]
+
+
+def _tick_step(end: float) -> float:
+    """Seconds between ticks: at most six of them, however long the axis."""
+    for step in (0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 20, 60):
+        if end / step <= 6:
+            return step
+    power = 10.0 ** math.floor(math.log10(end / 6))  # 1, 2 or 5 times a power of ten
+    return next(m * power for m in (1, 2, 5, 10) if end / (m * power) <= 6)
 
 
 def _n(value: float) -> str:
@@ -401,12 +418,13 @@ class _Picture:
         line.append(f"M{_n(x)} {y}H{RIGHT}")
         out = [f'<path d="{"".join(line)}" stroke-width="1"/>']
         ends: list[float] = []
-        for t in self.axis.ticks():
+        ticks = self.axis.ticks()
+        for t in ticks:
             if self.axis.broken(t):
                 continue
             x = self.axis.x(t)
             out.append(f'<path d="M{_n(x)} {y}v5" stroke-width="1"/>')
-            text = f"{t:g}" + (" s" if t == self.axis.ticks()[-1] else "")
+            text = f"{t:g}" + (" s" if t == ticks[-1] else "")
             width = len(text) * CHAR
             start = min(max(x - width / 2, LEFT), RIGHT + 6 - width)
             if ends and start < ends[-1] + CHAR:

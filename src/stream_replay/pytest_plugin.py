@@ -3,50 +3,70 @@
 The `replay` fixture starts a `ReplayServer` on 127.0.0.1 for one test and points
 `ANTHROPIC_BASE_URL` (and a placeholder `ANTHROPIC_API_KEY`) at it, so an unchanged
 `anthropic.Anthropic()` or `AsyncAnthropic()` in the code under test streams from recordings
-over real HTTP. The `replay` marker chooses them:
+over real HTTP. The `replay` marker chooses them, and applies the fixture by itself:
 
     @pytest.mark.replay("recordings/summary.toml", faults=["cut-mid:5"], speed=0)
     def test_summary(replay): ...
 
 - Paths (files, or folders of `.toml` files served in name order) are relative to pytest's
   rootdir. With none, the test's own recording is used if it exists:
-  `<rootdir>/<replay_recordings>/<test module>/<test name>.toml` (or a folder of that name);
-  the ini option `replay_recordings` defaults to `recordings`.
+  `<rootdir>/<replay_recordings>/<test module's path>/[<class>/]<test name>.toml` (or a folder
+  of that name); the ini option `replay_recordings` defaults to `recordings`.
 - `speed`: the recorded delays are divided by it; 0 (the default) sends all at once.
 - `faults`: specs as `stream-replay run --fault` takes them (`cut-mid:5`, `error:5`,
   `stall:5:2`, `http:529@1`, ...).
-- `block_network=True`, or the ini option `replay_block_network = true` for every test:
-  connections to anything but loopback, and name lookups, fail in this process.
+- `block_network` (default True): connections and datagrams to anything but loopback, and
+  name lookups, fail for the test's duration; `block_network=False` allows them. The ini
+  option `replay_block_network = true` blocks them in every test, with the fixture or not.
 
-A request that matches no recording fails the test with the difference from the closest one,
-before any error it caused in the code under test. The fixture's value (`Replay`) adds
-recordings built in the test and tells what was served and what the client abandoned.
+What fails a test that uses the fixture, with one paragraph in place of the error the code
+under test saw (or caught):
+- an API request from a client made before the fixture (at import, say), which still holds
+  the real key and address: it is stopped before it leaves (see `_client_guard`);
+- recordings loaded but no request received: most likely the same cause, through a library
+  the guard does not see;
+- a request no recording matches: the difference from the closest one (also when a fixture
+  sends it while being torn down).
+
+The fixture's value (`Replay`) adds recordings built in the test and tells what was served and
+what the client abandoned.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 import time
+import warnings
 from collections.abc import Generator, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
+from ._client_guard import ClientGuard, RequestRefusedError, explain_no_request, explain_refused
+from ._network import NetworkBlockedError, block_network
+
 if TYPE_CHECKING:
+    from ._faults import Fault
     from ._matching import Mismatch
     from ._recording import Recording
     from ._server import ReplayServer
 
-__all__ = ["PLACEHOLDER_KEY", "NetworkBlockedError", "Replay"]
+__all__ = [
+    "PLACEHOLDER_KEY",
+    "NetworkBlockedError",
+    "Replay",
+    "ReplayRecordingPlaceWarning",
+    "RequestRefusedError",
+]
 
 PLACEHOLDER_KEY = "replay-placeholder-key"
 _REPLAY = pytest.StashKey["Replay"]()
 _MARKER_HELP = (
-    "replay(*paths, speed=0, faults=(), block_network=False): the recordings (files or "
+    "replay(*paths, speed=0, faults=(), block_network=True): the recordings (files or "
     "folders, relative to the rootdir), playback speed and --fault specs of the `replay` "
-    "fixture (stream_replay)"
+    "fixture, which the marker applies (stream_replay)"
 )
 _FAULT_NAMES = "cut:N, cut-mid:N, stall:N:T, drip:B:T, error:N[:TYPE], malformed:N, "
 _FAULT_NAMES += "unknown:N, rechunk:SEED[:MAX], http:STATUS[:RETRY_AFTER], each with an optional @K"
@@ -55,9 +75,12 @@ _FAULT_NAMES += "unknown:N, rechunk:SEED[:MAX], http:STATUS[:RETRY_AFTER], each 
 class Replay:
     """What the `replay` fixture gives a test: the running server and what it did."""
 
-    def __init__(self, server: ReplayServer, rootdir: Path) -> None:
+    def __init__(self, server: ReplayServer, rootdir: Path, guard: ClientGuard) -> None:
         self.server = server
         self._rootdir = rootdir
+        self._guard = guard
+        self._shown_mismatches = 0  # how many the test's failure has already shown
+        self._shown_refused = 0
 
     @property
     def url(self) -> str:
@@ -119,17 +142,47 @@ class Replay:
     def wait_for_abandoned(self, count: int = 1, timeout: float = 2.0) -> int:
         """`abandoned` once it reaches `count`, or after `timeout` seconds.
 
-        The server learns that a client left when its next write fails, a moment after the
-        client closed: a test that checks right away may see one too few.
+        The server counts a stream when its event loop sees the connection close, a moment
+        after the client closed it: a test that checks right away may see one too few.
         """
         deadline = time.monotonic() + timeout
         while self.server.abandoned < count and time.monotonic() < deadline:
             time.sleep(0.01)
         return self.server.abandoned
 
+    @property
+    def refused(self) -> list[str]:
+        """API requests stopped before they left ("METHOD URL"): sent by a client made before
+        the fixture, to somewhere else than the replay server (the test fails with them)."""
+        return list(self._guard.refused)
 
-class NetworkBlockedError(OSError):
-    """The code under test tried to leave the machine while the network was blocked."""
+    # -- what fails the test (for the plugin's hooks)
+
+    def _problems(self, *, passed: bool = False, unreported: bool = False) -> str | None:
+        """The paragraphs that fail the test, or None. `passed`: the test itself passed, so
+        recordings that nothing asked for fail it too. `unreported`: only what the test's
+        failure has not shown yet (requests made by fixtures being torn down)."""
+        shown = self._shown_mismatches if unreported else 0
+        refused = self._guard.refused[self._shown_refused if unreported else 0 :]
+        mismatches = self.server.mismatches[shown:]
+        parts = []
+        if refused:
+            parts.append(explain_refused(refused, self.url, self.server.received))
+        parts += [mismatch.message() for mismatch in mismatches]
+        if (more := self.server.mismatch_count - shown - len(mismatches)) > 0:
+            parts.append(f"... and {more} more request(s) that no recording matched.")
+        if passed and not parts and self.server.recordings and not self.server.received:
+            parts.append(explain_no_request(len(self.server.recordings), self.url))
+        return "\n\n".join(parts) if parts else None
+
+    def _reported(self) -> None:
+        self._shown_refused = len(self._guard.refused)
+        self._shown_mismatches = self.server.mismatch_count
+
+
+class ReplayRecordingPlaceWarning(UserWarning):
+    """A recording found by the test's name where earlier versions looked, a place that tests
+    of the same name in other folders or classes share: move it where the warning says."""
 
 
 # --------------------------------------------------------------------------- hooks
@@ -139,12 +192,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "replay_recordings",
         "folder (relative to the rootdir) of the recordings the replay fixture finds by "
-        "test name: <folder>/<test module>/<test name>.toml",
+        "test name: <folder>/<test module's path>/[<class>/]<test name>.toml",
         default="recordings",
     )
     parser.addini(
         "replay_block_network",
-        "block connections to anything but loopback in every test (stream_replay)",
+        "block connections to anything but loopback in every test, not only in those that "
+        "use the replay fixture (stream_replay)",
         type="bool",
         default=False,
     )
@@ -156,24 +210,28 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
-    # A request that matched no recording explains the test's failure better than the error
-    # the SDK raised for it, and fails a test that passed anyway (it expected an error).
+    # A request stopped or unmatched explains the test's failure better than the error the
+    # SDK raised for it, and fails a test that passed anyway (it caught the error). Ctrl-C,
+    # pytest.exit(), skips and xfails pass through untouched.
+    replay = item.stash.get(_REPLAY, None)
     try:
         result = yield
-    except BaseException:
-        if (message := _mismatches(item)) is None:
+    except BaseException as error:
+        if replay is None or not _replaceable(error) or (message := replay._problems()) is None:
             raise
         raise pytest.fail.Exception(message, pytrace=False) from None
-    if (message := _mismatches(item)) is not None:
+    finally:
+        if replay is not None:
+            replay._reported()
+    if replay is not None and (message := replay._problems(passed=True)) is not None:
         pytest.fail(message, pytrace=False)
     return result
 
 
-def _mismatches(item: pytest.Item) -> str | None:
-    replay = item.stash.get(_REPLAY, None)
-    if replay is None or not replay.server.mismatches:
-        return None
-    return "\n\n".join(m.message() for m in replay.server.mismatches)
+def _replaceable(error: BaseException) -> bool:
+    if isinstance(error, pytest.exit.Exception | pytest.xfail.Exception):
+        return False
+    return isinstance(error, Exception | SystemExit | pytest.fail.Exception)
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -184,18 +242,73 @@ def replay(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> I
     """A replay server on 127.0.0.1 for this test, with `ANTHROPIC_BASE_URL` pointing at it.
 
     Configure it with `@pytest.mark.replay(*paths, speed=0, faults=[...])`; see
-    `stream_replay.pytest_plugin` for where recordings are looked for.
+    `stream_replay.pytest_plugin` for where recordings are looked for. For the test's
+    duration the network is blocked (but loopback), and an API request from a client made
+    before the fixture is stopped and fails the test.
     """
     from ._errors import RecordingError
-    from ._faults import parse_fault
     from ._server import ReplayServer
 
-    marker = request.node.get_closest_marker("replay")
-    args: tuple[Any, ...] = marker.args if marker else ()
-    kwargs: dict[str, Any] = dict(marker.kwargs) if marker else {}
+    options = _options(request.node.get_closest_marker("replay"))
+    rootdir = request.config.rootpath
+    try:
+        recordings = _recordings(request, options.paths, rootdir)
+        server = ReplayServer(recordings, speed=options.speed, faults=options.faults)
+    except (RecordingError, OSError, ValueError) as error:
+        _misuse(str(error))
+    with server:
+        # Read before the environment is replaced: what a client made earlier holds.
+        guard = ClientGuard.from_environment(server.url, lambda: server.received)
+        replay = Replay(server, rootdir, guard)
+        request.node.stash[_REPLAY] = replay
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", PLACEHOLDER_KEY)
+        for name in ("ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_PROFILE"):  # no real credential
+            monkeypatch.delenv(name, raising=False)
+        if options.block_network:
+            block_network(monkeypatch)
+        guard.install(monkeypatch)
+        try:
+            yield replay
+        finally:
+            del request.node.stash[_REPLAY]
+        # A request made after the test's call, by a fixture's teardown, is reported here.
+        if (message := replay._problems(unreported=True)) is not None:
+            pytest.fail(message, pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _replay_autouse(request: pytest.FixtureRequest) -> None:
+    # The marker alone applies the fixture, as vcrpy's does; and the fixture is set up before
+    # the test's other fixtures (autouse ones come first), so that a client they make reads
+    # its environment.
+    if request.node.get_closest_marker("replay") or "replay" in request.fixturenames:
+        request.getfixturevalue("replay")
+    elif request.config.getini("replay_block_network"):
+        block_network(request.getfixturevalue("monkeypatch"))
+
+
+@dataclass(frozen=True)
+class _Options:
+    paths: tuple[str | PathLike[str], ...] = ()
+    speed: float = 0.0
+    faults: tuple[Fault, ...] = ()
+    block_network: bool = True
+
+
+def _options(marker: pytest.Mark | None) -> _Options:
+    """The marker's arguments, each checked: a mistake fails the test in one line."""
+    from ._faults import parse_fault
+
+    if marker is None:
+        return _Options()
+    kwargs = dict(marker.kwargs)
     unknown = set(kwargs) - {"speed", "faults", "block_network"}
     if unknown:
         _misuse(f"unknown argument(s) {sorted(unknown)}; it takes speed, faults, block_network")
+    for path in marker.args:
+        if not isinstance(path, str | PathLike):
+            _misuse(f"a recording's path must be a string or a Path, not {path!r}")
     specs = kwargs.get("faults", ())
     specs = [specs] if isinstance(specs, str) else specs
     if not isinstance(specs, list | tuple) or not all(isinstance(s, str) for s in specs):
@@ -203,6 +316,9 @@ def replay(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> I
     speed = kwargs.get("speed", 0.0)
     if isinstance(speed, bool) or not isinstance(speed, int | float):
         _misuse("speed must be a number: 1 is the recorded pace, 0 sends everything at once")
+    block = kwargs.get("block_network", True)
+    if not isinstance(block, bool):
+        _misuse(f"block_network must be True or False, not {block!r}")
     faults = []
     for spec in specs:
         try:
@@ -210,33 +326,7 @@ def replay(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> I
         except ValueError as error:
             reason = str(error).split(". Faults:", 1)[0]
             _misuse(f"{reason}. A fault is one of: {_FAULT_NAMES}")
-    rootdir = request.config.rootpath
-    try:
-        recordings = _recordings(request, args, rootdir)
-        server = ReplayServer(recordings, speed=speed, faults=faults)
-    except (RecordingError, OSError, ValueError) as error:
-        _misuse(str(error))
-    with server:
-        replay = Replay(server, rootdir)
-        request.node.stash[_REPLAY] = replay
-        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
-        monkeypatch.setenv("ANTHROPIC_API_KEY", PLACEHOLDER_KEY)
-        for name in ("ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_PROFILE"):  # no real credential
-            monkeypatch.delenv(name, raising=False)
-        try:
-            yield replay
-        finally:
-            del request.node.stash[_REPLAY]
-
-
-@pytest.fixture(autouse=True)
-def _replay_block_network(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    marker = request.node.get_closest_marker("replay")
-    wanted = marker.kwargs.get("block_network") if marker else None
-    if wanted is None:
-        wanted = request.config.getini("replay_block_network")
-    if wanted:
-        _block_network(monkeypatch)
+    return _Options(tuple(marker.args), float(speed), tuple(faults), block)
 
 
 def _misuse(message: str) -> NoReturn:
@@ -249,7 +339,7 @@ def _shown(path: Path, rootdir: Path) -> Path:
 
 
 def _recordings(
-    request: pytest.FixtureRequest, paths: Sequence[Any], rootdir: Path
+    request: pytest.FixtureRequest, paths: Sequence[str | PathLike[str]], rootdir: Path
 ) -> list[Recording]:
     from ._recording import load_recording
 
@@ -267,67 +357,43 @@ def _recordings(
             else:
                 _misuse(f"no recording at {_shown(path, rootdir)}")
     else:
-        folder = rootdir / request.config.getini("replay_recordings")
-        module = Path(str(request.node.path)).stem
-        name = getattr(request.node, "originalname", request.node.name)
-        single = folder / module / f"{name}.toml"
-        files = [single] if single.is_file() else sorted((folder / module / name).glob("*.toml"))
+        files = _by_name(request.node, rootdir / request.config.getini("replay_recordings"))
     return [load_recording(path, name=_shown(path, rootdir)) for path in files]
 
 
-# --------------------------------------------------------------------------- the network
+def _by_name(node: pytest.Item, folder: Path) -> list[Path]:
+    """The test's own recording: `<folder>/<module's path>/[<class>/...]<test name>.toml`, or
+    a folder of that name. The module's path (from the rootdir, without `.py`) and its
+    classes keep apart tests of one name in two modules of one name, or in two classes.
+
+    Earlier versions looked in `<folder>/<module's name>/<test name>.toml`: a recording found
+    only there is used, with a warning saying where to move it.
+    """
+    rootdir = node.config.rootpath
+    module = Path(str(node.path)).with_suffix("")
+    where = (
+        module.relative_to(rootdir).parts if module.is_relative_to(rootdir) else module.parts[-1:]
+    )
+    classes = [parent.name for parent in node.listchain() if isinstance(parent, pytest.Class)]
+    name = getattr(node, "originalname", node.name)
+    place = folder.joinpath(*where, *classes)
+    if found := _named(place, name):
+        return found
+    old_place = folder / module.name
+    if old_place != place and (found := _named(old_place, name)):
+        old = _shown(old_place / name, rootdir)
+        new = _shown(place / name, rootdir)
+        suffix = ".toml" if found[0].parent == old_place else ""
+        warnings.warn(
+            ReplayRecordingPlaceWarning(
+                f"{old}{suffix} is where earlier versions looked, a place every "
+                f"{module.name}.py and every class shares: move it to {new}{suffix}"
+            ),
+            stacklevel=1,
+        )
+    return found
 
 
-_LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
-
-
-def _is_loopback(host: object) -> bool:
-    name = host.decode() if isinstance(host, bytes) else str(host)
-    if name.lower() in _LOCAL_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(name.split("%")[0]).is_loopback
-    except ValueError:
-        return False
-
-
-def _is_address(host: object) -> bool:
-    try:
-        ipaddress.ip_address(host.decode() if isinstance(host, bytes) else str(host))
-    except ValueError:
-        return False
-    return True
-
-
-def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Until the test ends, refuse connections that leave the machine, and name lookups."""
-    real_connect = socket.socket.connect
-    real_connect_ex = socket.socket.connect_ex
-    real_getaddrinfo = socket.getaddrinfo
-
-    def check(sock: socket.socket, address: Any) -> None:
-        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
-            raise NetworkBlockedError(
-                f"replay_block_network: connection to {address!r} refused; "
-                "this test may reach only 127.0.0.1"
-            )
-
-    def connect(self: socket.socket, address: Any) -> None:
-        check(self, address)
-        real_connect(self, address)
-
-    def connect_ex(self: socket.socket, address: Any) -> int:
-        check(self, address)
-        return real_connect_ex(self, address)
-
-    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if host is not None and not _is_address(host) and not _is_loopback(host):
-            raise NetworkBlockedError(
-                f"replay_block_network: name lookup of {host!r} refused; "
-                "this test may reach only 127.0.0.1"
-            )
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+def _named(place: Path, name: str) -> list[Path]:
+    single = place / f"{name}.toml"
+    return [single] if single.is_file() else sorted((place / name).glob("*.toml"))
