@@ -19,6 +19,7 @@ import pytest
 from . import test_browser
 from .project import DOCS_DIR
 from .test_browser import Visit, page_path
+from .theme import COLOR_SCHEME_ATTRIBUTE, COLOR_SCHEMES
 
 browser = test_browser.browser
 site_url = test_browser.site_url
@@ -26,17 +27,19 @@ visits = test_browser.visits
 
 SITE_NAME = "Streaming with the Claude API"
 PAGES = sorted(p.relative_to(DOCS_DIR).with_suffix("") for p in DOCS_DIR.rglob("*.md"))
-MATERIAL_SCHEMES = {"light": "default", "dark": "slate"}
 TOGGLES = {"light": "Light mode", "dark": "Dark mode"}
 
 
 def use_scheme(seen: Visit, scheme: str) -> None:
     """The reader switches the page to `scheme` with the header's toggle, in place."""
     seen.page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
-    wanted = MATERIAL_SCHEMES[scheme]
-    if seen.page.get_attribute("body", "data-md-color-scheme") != wanted:
+    wanted = COLOR_SCHEMES[scheme]
+    if seen.page.get_attribute("body", COLOR_SCHEME_ATTRIBUTE) != wanted:
         seen.page.locator(f"label[title='{TOGGLES[scheme]}']").click()
-        seen.page.wait_for_function("s => document.body.dataset.mdColorScheme === s", arg=wanted)
+        seen.page.wait_for_function(
+            "([name, s]) => document.body.getAttribute(name) === s",
+            arg=[COLOR_SCHEME_ATTRIBUTE, wanted],
+        )
     seen.settle()
 
 

@@ -23,6 +23,7 @@ from .axe_rules import AXE_OPTIONS
 from .project import DOCS_DIR
 from .test_browser import Visit, page_path
 from .test_home import resize, use_scheme
+from .theme import CODE_COPY_BUTTON
 
 browser = test_browser.browser
 site_url = test_browser.site_url
@@ -146,8 +147,9 @@ def test_printing_keeps_the_pictures_and_drops_players_and_copy_buttons(
         }))"""
     )
     copy = page.evaluate(
-        "() => [...document.querySelectorAll('.md-clipboard, .md-code__nav')]"
-        ".filter((e) => e.getBoundingClientRect().height > 0).length"
+        "(s) => [...document.querySelectorAll(s)]"
+        ".filter((e) => e.getBoundingClientRect().height > 0).length",
+        CODE_COPY_BUTTON,
     )
     pictures = page.evaluate(
         "() => [...document.querySelectorAll('article svg.timeline-picture')]"

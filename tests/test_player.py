@@ -33,7 +33,7 @@ from .project import PLACEHOLDER_KEY, PLAYERS, RECORDINGS_DIR, relative
 from .test_browser import Visit, budget_problems
 from .test_events import request_of
 from .test_player_data import players_on_pages, recording_of
-from .theme import PAGE_TITLE
+from .theme import HEADER, PAGE_TITLE
 
 # The page tests' fixtures: Chromium as they launch it, the built site served, and visits
 # closed after each test.
@@ -603,13 +603,14 @@ def test_the_ending_is_in_sight_on_a_phone(
     def ending_in_sight() -> bool:
         return bool(
             player.evaluate(
-                """root => {
-                  const header = document.querySelector('.md-header').getBoundingClientRect();
+                """(root, selector) => {
+                  const header = document.querySelector(selector).getBoundingClientRect();
                   root.scrollIntoView({block: 'start'});
                   scrollBy(0, -header.height);
                   const box = root.querySelector('.sp-ending').getBoundingClientRect();
                   return box.height > 0 && box.top >= header.bottom && box.bottom <= innerHeight;
-                }"""
+                }""",
+                HEADER,
             )
         )
 
