@@ -566,7 +566,7 @@ def test_the_default_pace_plays_any_recording_in_about_seven_seconds(
         }""",
         list(data),
     )
-    assert len(paces) == len(data) == 85
+    assert len(paces) == len(data) > 80  # every recording, however many there are
     playing_times = {}
     for key, pace in zip(data, paces, strict=True):
         assert isinstance(pace, list), f"{key}: {pace}"

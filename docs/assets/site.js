@@ -425,7 +425,7 @@
     ]);
   }
 
-  // 5. "Copy page as Markdown": the page's Markdown, which `python3 dev.py build` writes beside
+  // 10. "Copy page as Markdown": the page's Markdown, which `python3 dev.py build` writes beside
   // it and names in a <meta name="page-markdown">, to the clipboard, to hand to an assistant.
   // No such name (the 404 page; `dev.py serve`, which writes no Markdown), no button.
   var COPY_ICON =
