@@ -3,7 +3,8 @@
 window.siteProbes = (() => {
   "use strict";
 
-  // Every example's output: shown (not in a closed tab), below its program, with a height.
+  // Every example's output: shown (not in a closed tab), with a height, and in sight of its
+  // program: beside it (a wide screen), below it, or above it (a long program, narrower).
   function hiddenOutputs() {
     return [...document.querySelectorAll("figure.example")].flatMap((figure) => {
       const name = figure.querySelector(".example-file").textContent;
@@ -16,8 +17,12 @@ window.siteProbes = (() => {
       if (box.height === 0 || !output.checkVisibility({ visibilityProperty: true })) {
         return [`${name}: its output is not shown`];
       }
-      if (box.top < code.getBoundingClientRect().bottom - 1) {
-        return [`${name}: its output is not below it`];
+      const program = code.getBoundingClientRect();
+      const below = box.top >= program.bottom - 1;
+      const beside = box.left >= program.right - 1 && box.top < program.bottom;
+      const above = figure.classList.contains("example--long") && box.bottom <= program.top + 1;
+      if (!below && !beside && !above) {
+        return [`${name}: its output is not beside, below or (a long program's) above it`];
       }
       return [];
     });

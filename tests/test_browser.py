@@ -193,32 +193,9 @@ def test_every_visit_downloads_the_whole_page_and_keeps_nothing(
     assert second.scheme() == COLOR_SCHEMES["light"]  # not the dark scheme the first chose
 
 
-# Axe checks the whole of WCAG A and AA it can, and its best practices, on the page that holds
-# every kind of element this site writes (an answer box, examples, a table, a collapsed block,
-# wire text); it takes seconds a page, so the contrast of every page is checked by
-# site_probes.js above, which agrees with it here.
-AXE_PAGES = ["first-stream"]
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "best-practice"]},
-    # Material's own markup, which this site does not write: its search dialog has no name,
-    # and each code block's copy button sits in an unnamed <nav>.
-    "rules": {"aria-dialog-name": {"enabled": False}, "landmark-unique": {"enabled": False}},
-    # What the tests read: the violations, each with every node it found (axe's default
-    # reports every rule that passed too, with every node, which costs more than the checks).
-    "resultTypes": ["violations"],
-}
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("page_name", [same_page(p, p, id=p) for p in AXE_PAGES])
-def test_axe_finds_no_accessibility_problem(
-    loaded: Callable[[str], Visit], site_url: str, page_name: str, scheme: Scheme
-) -> None:
-    seen = loaded(f"{site_url}/{page_name}/")
-    seen.use_scheme(scheme)
-    seen.resize("desktop")
-    results = Axe().run(seen.page, options=AXE_OPTIONS)
-    assert results.violations_count == 0, results.generate_report()
+# Axe checks every page in both themes in tests/test_layout.py (the rules, and any it does not
+# check with the reason, in tests/axe_rules.py); it takes seconds a page, so the contrast of
+# every page at every width is checked by site_probes.js above, which agrees with it here.
 
 
 def test_the_contrast_probe_sees_what_axe_sees(visits: Callable[..., Visit], site_url: str) -> None:

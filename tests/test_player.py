@@ -1,7 +1,7 @@
 """The stream player (docs/assets/player.js) in Chromium, on every page that has one.
 
 Played to its end, it shows what the SDK assembles from the same recording under the same
-faults (anthropic 2.12.0, against a ReplayServer); a failure shows when it happens; the
+faults (anthropic 2.17.0, against a ReplayServer); a failure shows when it happens; the
 keyboard drives it; seeking back shows the earlier state; bad data shows a short error; and
 only a page with a player loads it and its data.
 """
@@ -9,26 +9,31 @@ only a page with a player loads it and its data.
 from __future__ import annotations
 
 import json
+import socketserver
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import urlsplit
 
 import anthropic
 import pytest
+from anthropic.types import RawMessageStreamEvent
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Route
 
-from stream_replay import ReplayServer, parse_fault
-from stream_replay._player import player_file
+from stream_replay import ReplayServer, load_recording, parse_fault
+from stream_replay._faults import plan_response
+from stream_replay._player import player_data, player_file, player_json
 
+from .axe_rules import AXE_OPTIONS
 from .browser import Visit
-from .project import PLACEHOLDER_KEY, PLAYERS
-from .test_browser import AXE_OPTIONS, budget_problems
+from .project import PLACEHOLDER_KEY, PLAYERS, RECORDINGS_DIR, relative
+from .test_browser import budget_problems
 from .test_events import request_of
 from .test_player_data import players_on_pages, recording_of
-from .theme import PAGE_TITLE
+from .theme import HEADER, PAGE_TITLE
 
 PLAYED = {player_file(key, specs): (key, specs) for key, specs in PLAYERS}
 # (page, key, fault specs) of every player on a page; the page as its URL path names it.
@@ -100,7 +105,7 @@ def open_player(visits: Callable[..., Visit], site_url: str) -> Any:
     """Open a page and wait for its player; the visit is closed after the test."""
 
     def open_(page: str, **options: Any) -> tuple[Visit, Locator]:
-        visited = visits(f"{site_url}/{page}/", **options)
+        visited = visits(f"{site_url}/{page}/" if page != "index" else f"{site_url}/", **options)
         player = visited.page.locator(".stream-player").first
         player.locator(".sp-controls").wait_for(timeout=10_000)
         return visited, player
@@ -112,30 +117,32 @@ def read(player: Locator) -> dict[str, Any]:
     return dict(player.evaluate(READ))
 
 
-def play_to_the_end(player: Locator, speed: str) -> dict[str, Any]:
-    """Play at `speed` ("0" is instant) until the end; at a pace, no faster than it."""
+def play_to_the_end(player: Locator, pace: str) -> dict[str, Any]:
+    """Play at `pace` ("fit": slowed to about 7 s, "1": real time, "0": instant) until the
+    end; at a pace, no faster than it."""
     total = float(player.locator(".sp-scrubber").get_attribute("max") or 0) / 1000
-    player.locator(".sp-speed").select_option(speed)
+    player.locator(".sp-speed").select_option(pace)
+    speed = player.evaluate("root => root.player.speed")
     started = time.monotonic()
     player.get_by_role("button", name="Play").click()
     player.page.wait_for_function(
         "p => p.dataset.state === 'ended'", arg=player.element_handle(), timeout=20_000
     )
-    if float(speed):
-        assert time.monotonic() - started >= 0.9 * total / float(speed)
+    if speed:
+        assert time.monotonic() - started >= 0.9 * total / speed
     return read(player)
 
 
 # --------------------------------------------------------------------------- against the SDK
 
 
-@pytest.mark.parametrize("speed", ["0", "4"], ids=["instant", "4x"])
+@pytest.mark.parametrize("pace", ["0", "1"], ids=["instant", "real-time"])
 @pytest.mark.parametrize(("page", "key", "specs"), ON_PAGES, ids=IDS)
 def test_played_to_the_end_it_shows_what_the_sdk_assembles(
-    open_player: Any, page: str, key: str, specs: tuple[str, ...], speed: str
+    open_player: Any, page: str, key: str, specs: tuple[str, ...], pace: str
 ) -> None:
     seen, player = open_player(page)
-    shown = play_to_the_end(player, speed)
+    shown = play_to_the_end(player, pace)
     sdk = sdk_assembly(key, specs)
     assert shown["texts"] == sdk.texts
     assert [state for state, _ in shown["inputs"]] == ["parsed"] * len(sdk.tool_inputs)
@@ -146,7 +153,7 @@ def test_played_to_the_end_it_shows_what_the_sdk_assembles(
     assert [name for name in shown["events"] if name not in {"ping", "error"}] == sdk.events
     if sdk.error is not None:
         error = f"{sdk.error.type}: {sdk.error.api_message}"
-        assert shown["failure"] == f"error event after 200 OK {error}"
+        assert shown["failure"] == f"error event after 200 OK: {error}"
     elif sdk.cut:
         assert shown["failure"].startswith("incomplete: no message_stop")
         assert "connection dropped" in shown["failure"]
@@ -191,12 +198,11 @@ def test_a_failure_shows_when_it_arrives_and_not_before(
 # --------------------------------------------------------------------------- the keyboard
 
 
-def test_the_keyboard_plays_pauses_steps_and_restarts(open_player: Any) -> None:
+def test_the_keyboard_plays_pauses_steps_and_goes_to_the_start(open_player: Any) -> None:
     seen, player = open_player("first-stream")
     keyboard = seen.page.keyboard
     recording = recording_of("first_stream/text_stream")
     first, second = recording.response.events[:2]
-    player.locator(".sp-speed").select_option("0.25")  # time enough to see each key's effect
     player.locator(".sp-scrubber").focus()
     keyboard.press("ArrowRight")  # the headers and message_start, at the same moment
     assert read(player)["events"] == ["message_start"]
@@ -215,14 +221,8 @@ def test_the_keyboard_plays_pauses_steps_and_restarts(open_player: Any) -> None:
         assert read(player)["state"] == "paused"
     keyboard.press("End")  # the scrubber's own key
     assert read(player)["state"] == "ended"
-    keyboard.press("Home")  # restarts
-    keyboard.press("k")  # paused at once, to read where Home put it
-    # Back near the start: at 0.25x the whole recording lasts four times its length, so even a
-    # slow machine has played only a fraction of it between the two keys.
-    restarted = read(player)
-    assert restarted["state"] == "paused"
-    assert restarted["ms"] < recording.response.events[-1].at * 1000 / 2
-    assert len(restarted["events"]) < len(recording.response.events) / 2
+    keyboard.press("Home")  # to the start, and it waits there
+    assert (read(player)["state"], read(player)["ms"], read(player)["events"]) == ("paused", 0, [])
     # The play button answers Space and Enter as a button does; each control shows its focus.
     play = player.locator(".sp-controls button").first
     play.focus()
@@ -231,16 +231,19 @@ def test_the_keyboard_plays_pauses_steps_and_restarts(open_player: Any) -> None:
     assert play.get_attribute("aria-label") == "Pause"
     keyboard.press("Enter")
     assert read(player)["state"] == "paused"
-    for _ in range(3):
+    player.locator(".sp-scrubber").focus()
+    reached = []
+    for _ in range(4):
         keyboard.press("Tab")
-        outline = seen.page.evaluate(
-            "() => { const s = getComputedStyle(document.activeElement);"
-            " return [document.activeElement.getAttribute('aria-label'), s.outlineStyle,"
+        focused = seen.page.evaluate(
+            "() => { const e = document.activeElement, s = getComputedStyle(e);"
+            " return [e.getAttribute('aria-label') || e.textContent, s.outlineStyle,"
             " s.outlineWidth]; }"
         )
-        assert outline[0] in {"Restart", "Speed", "Position in the stream"}
-        assert outline[1] == "solid", outline
-        assert outline[2] != "0px", outline
+        assert focused[1] == "solid", focused
+        assert focused[2] != "0px", focused
+        reached.append(focused[0])
+    assert reached == ["Play", "To the start", "Pace", "What if…"]
     assert seen.errors == []
 
 
@@ -250,7 +253,7 @@ def test_keys_in_a_pane_scroll_it_and_leave_playback_alone(open_player: Any) -> 
         player.locator(pane).focus()
         for key in (" ", "Home", "ArrowRight"):
             seen.page.keyboard.press(key)
-            assert (read(player)["state"], read(player)["ms"]) == ("paused", 0), (pane, key)
+            assert (read(player)["state"], read(player)["ms"]) == ("poster", 0), (pane, key)
 
 
 def test_the_slider_is_not_re_announced_on_every_frame(open_player: Any) -> None:
@@ -271,11 +274,15 @@ def test_the_slider_is_not_re_announced_on_every_frame(open_player: Any) -> None
 def test_every_control_has_a_name(open_player: Any) -> None:
     _, player = open_player("content-blocks")
     names = player.evaluate(
-        "root => [...root.querySelectorAll('button, select, input, [tabindex]')]"
-        ".map(e => e.getAttribute('aria-label'))"
+        """root => [...root.querySelectorAll('button, select, input, summary, [tabindex]')]
+          .map(e => e.getAttribute('aria-label') || e.closest('label, summary')?.textContent.trim()
+            || null)"""
     )
     assert None not in names
-    assert len(names) == 6  # play, restart, speed, scrubber, the event log, the message
+    # play, to the start, pace, the slider, the event log, the message, "what if" and its
+    # five choices with their five numbers and one list, and each event's summary
+    events = player.locator(".sp-event").count()
+    assert len(names) == 6 + 1 + 5 + 5 + 1 + events, names
 
 
 # --------------------------------------------------------------------------- seeking
@@ -409,7 +416,7 @@ def test_bad_data_shows_a_short_error_in_the_player(
     heading = seen.page.locator(PAGE_TITLE).inner_text()
     assert said in text
     assert len(text) < 160
-    assert heading.startswith("What is streaming")  # the rest of the page is there
+    assert heading.startswith("Streaming with the Python SDK")  # the rest of the page is there
     assert seen.errors == ([NOT_FOUND] if status == 404 else [])
 
 
@@ -429,12 +436,12 @@ def test_the_live_region_announces_pauses_and_the_end_not_every_event(open_playe
             .observe(status, {childList: true, subtree: true, characterData: true});
         }"""
     )
-    shown = play_to_the_end(player, "4")
+    shown = play_to_the_end(player, "1")
     said = player.evaluate("root => root.said")
     count = len(recording_of("first_stream/text_stream").response.events)
     assert len(shown["events"]) == count
     assert len(said) == 2, said  # not one a delta
-    assert said[0] == "Playing at 4\u00d7."
+    assert said[0] == "Playing, real time, 1.45 s."
     assert said[1].startswith(f"Ended at 1.45 s: {count} events. Complete. Text: Streaming lets")
     assert seen.errors == []
 
@@ -460,10 +467,10 @@ def test_a_played_player_fits_and_reads_in_both_themes(
     open_player: Any, page: str, key: str, specs: tuple[str, ...]
 ) -> None:
     problems: dict[str, list[str]] = {}
-    seen, player = open_player(page)
-    play_to_the_end(player, "0")
-    for scheme in ("light", "dark"):  # the played player, switched to the dark scheme
-        seen.use_scheme(scheme)
+    for scheme in ("light", "dark"):
+        seen, player = open_player(page, scheme=scheme)
+        play_to_the_end(player, "0")
+        seen.page.mouse.move(0, 0)  # not left over a heading a narrower layout moves under it
         for width in (1366, 390, 320):
             seen.resize(width)
             problems[f"{scheme} {width}px: too wide"] = seen.probe("overflow")
@@ -480,3 +487,383 @@ def test_axe_finds_no_problem_in_a_played_player(open_player: Any, page: str, sc
     play_to_the_end(player, "0")
     results = Axe().run(seen.page, context=".stream-player", options=AXE_OPTIONS)
     assert results.violations_count == 0, results.generate_report()
+
+
+# --------------------------------------------------------------------------- the poster, the pace
+
+
+@pytest.mark.parametrize(("page", "key", "specs"), ON_PAGES, ids=IDS)
+def test_the_player_opens_on_a_poster_of_the_stream(
+    open_player: Any, page: str, key: str, specs: tuple[str, ...]
+) -> None:
+    """Before play: every event of the stream listed (its shape) and the message as it ends,
+    in a muted colour, and how it ends; not empty panes."""
+    seen, player = open_player(page)
+    poster = read(player)
+    sdk = sdk_assembly(key, specs)
+    assert poster["state"] == "poster"
+    assert poster["ms"] == 0
+    assert [n for n in poster["events"] if n not in {"ping", "error"}] == sdk.events
+    assert poster["texts"] == sdk.texts
+    assert "When it ends:" in player.locator(".sp-ending").inner_text()
+    colours = player.evaluate(
+        """root => [root.querySelector('.sp-message'), root.querySelector('.sp-log'),
+          root.querySelector('.sp-ending')].map(e => getComputedStyle(e).color)"""
+    )
+    muted = player.evaluate("root => getComputedStyle(root).getPropertyValue('--sp-muted')")
+    assert muted.strip()
+    assert len(set(colours)) == 1, colours  # all three greyed alike
+    play_to_the_end(player, "0")
+    played = player.evaluate("root => getComputedStyle(root.querySelector('.sp-message')).color")
+    assert played != colours[0], "the poster is not greyed"
+    assert seen.errors == []
+
+
+def all_player_data() -> dict[str, str]:
+    """The player's data of every recording in recordings/, as player_json writes it."""
+    return {
+        path.relative_to(RECORDINGS_DIR).with_suffix("").as_posix(): player_json(
+            player_data(load_recording(path, name=relative(path)))
+        )
+        for path in sorted(RECORDINGS_DIR.rglob("*.toml"))
+    }
+
+
+def test_the_default_pace_plays_any_recording_in_about_seven_seconds(
+    visits: Callable[..., Visit], site_url: str
+) -> None:
+    """Every recording (0.2 s to 13 s long) plays in 5 to 10 s at the pace a player starts
+    with; real time is the next choice."""
+    data = all_player_data()
+
+    def answer(route: Route) -> None:
+        key = urlsplit(route.request.url).path.removeprefix("/players/every/")
+        route.fulfill(body=data[key.removesuffix(".json")], content_type="application/json")
+
+    seen = visits(f"{site_url}/first-stream/", routes={"**/players/every/**": answer})
+    paces = seen.page.evaluate(
+        """async (keys) => {
+          const made = keys.map((key) => {
+            const div = document.createElement("div");
+            div.className = "stream-player";
+            div.dataset.src = `/players/every/${key}.json`;
+            document.body.append(div);
+            return div;
+          });
+          window.mountStreamPlayers();
+          while (made.some((div) => !div.player && div.dataset.state !== "error")) {
+            await new Promise((done) => setTimeout(done, 50));
+          }
+          return made.map((div) => div.player ? [div.player.total, div.player.speed,
+            div.querySelector(".sp-speed").value,
+            [...div.querySelector(".sp-speed").options].map((o) => o.value)] : div.textContent);
+        }""",
+        list(data),
+    )
+    assert len(paces) == len(data) > 80  # every recording, however many there are
+    playing_times = {}
+    for key, pace in zip(data, paces, strict=True):
+        assert isinstance(pace, list), f"{key}: {pace}"
+        total, speed, chosen, choices = pace
+        playing_times[key] = total / speed
+        assert chosen == "fit"
+        assert choices == ["fit", "1", "0"]  # real time one choice away, then instant
+    assert {k: t for k, t in playing_times.items() if not 5 <= t <= 10} == {}
+    assert min(p[0] for p in paces) < 0.5
+    assert max(p[0] for p in paces) > 10
+
+
+def test_the_default_pace_takes_five_to_ten_seconds_on_the_page_clock(open_player: Any) -> None:
+    """Played at the pace it starts with, on the page's own clock (faked, so that a busy
+    machine cannot make it late): still playing at 5 s, ended by 10 s."""
+    seen, player = open_player("first-stream")
+    seen.page.clock.install()
+    player.get_by_role("button", name="Play").click()
+    seen.page.clock.run_for(5_000)
+    assert read(player)["state"] == "playing"
+    seen.page.clock.run_for(5_000)
+    assert read(player)["state"] == "ended"
+    assert seen.errors == []
+
+
+@pytest.mark.parametrize(("page", "key", "specs"), ON_PAGES, ids=IDS)
+def test_the_ending_is_in_sight_on_a_phone(
+    open_player: Any, page: str, key: str, specs: tuple[str, ...]
+) -> None:
+    """At 390 px, with the player's top at the top of the window (under the header), its
+    ending (stop reason, usage, how it ended) is on screen, before play and after."""
+    seen, player = open_player(page, width="phone")
+
+    def ending_in_sight() -> bool:
+        return bool(
+            player.evaluate(
+                """(root, selector) => {
+                  const header = document.querySelector(selector).getBoundingClientRect();
+                  root.scrollIntoView({block: 'start'});
+                  scrollBy(0, -header.height);
+                  const box = root.querySelector('.sp-ending').getBoundingClientRect();
+                  return box.height > 0 && box.top >= header.bottom && box.bottom <= innerHeight;
+                }""",
+                HEADER,
+            )
+        )
+
+    assert ending_in_sight()
+    shown = play_to_the_end(player, "0")
+    assert ending_in_sight()
+    assert shown["stop"] is not None
+    assert seen.errors == []
+
+
+# --------------------------------------------------------------------------- what if
+
+
+class BytesServer:
+    """Answers each request on 127.0.0.1 with 200 and an event stream of the chunks last
+    given to `serve`, then ends the body properly (`end`) or drops the connection in the
+    middle of it."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+        self.end = True
+        owner = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                length = 0
+                self.rfile.readline()
+                while (line := self.rfile.readline()).strip():
+                    name, _, value = line.decode().partition(":")
+                    if name.strip().lower() == "content-length":
+                        length = int(value)
+                self.rfile.read(length)
+                self.wfile.write(
+                    b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream; charset=utf-8\r\n"
+                    b"transfer-encoding: chunked\r\nconnection: close\r\n\r\n"
+                )
+                for chunk in filter(None, owner.chunks):
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                if owner.end:
+                    self.wfile.write(b"0\r\n\r\n")
+                self.wfile.flush()
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> BytesServer:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+# The events create(stream=True) hands over, as the SDK's own union of them names them.
+RAW_EVENTS = {
+    get_args(event.model_fields["type"].annotation)[0]
+    for event in get_args(get_args(RawMessageStreamEvent)[0])
+}
+
+
+@pytest.fixture
+def sdk_on_bytes() -> Any:
+    """`sdk_on_bytes(chunks, request, end=...)`: what the SDK makes of these bytes, served
+    over HTTP: the message so far, the events it hands over, and whether it raised for an
+    `error` event or a dropped connection."""
+    with BytesServer() as server:
+        client = anthropic.Anthropic(api_key=PLACEHOLDER_KEY, base_url=server.url, max_retries=0)
+
+        def run(chunks: list[bytes], request: dict[str, Any], *, end: bool) -> Assembled:
+            server.chunks, server.end = chunks, end
+            error: anthropic.APIStatusError | None = None
+            cut = False
+            events: list[str] = []
+            texts: list[str] = []
+            stop: str | None = "undefined"  # no message_start: the player shows no message
+            with client.messages.stream(**request) as stream:
+                try:
+                    # The events create(stream=True) would hand over; the helper's own
+                    # (text, input_json ...) left out.
+                    for event in stream:
+                        if event.type in RAW_EVENTS:
+                            events.append(event.type)
+                except anthropic.APIStatusError as raised:
+                    error = raised
+                except anthropic.APIConnectionError:  # the dropped connection, wrapped
+                    cut = True
+                try:
+                    message = stream.current_message_snapshot
+                except AssertionError:  # nothing to snapshot before message_start
+                    pass
+                else:
+                    texts = [block.text for block in message.content if block.type == "text"]
+                    stop = message.stop_reason
+            return Assembled(texts, [], stop, events, error, cut)
+
+        yield run
+        client.close()
+
+
+def choose(player: Locator, kind: str, **values: object) -> None:
+    """Pick a "what if" in the player, as a reader does: its choice, then its numbers."""
+    box = player.locator(".sp-whatif")
+    if box.get_attribute("open") is None:
+        box.locator("summary").click()
+    item = box.locator(f".sp-options li:has(input[value={kind}])")
+    item.locator("input[type=radio]").check()
+    for key, value in values.items():
+        field = item.locator(f"[data-key={key}]")
+        if key == "mid":
+            field.select_option(index=int(bool(value)))
+        else:
+            field.fill(str(value))
+            field.dispatch_event("change")
+
+
+VIEW = """root => ({
+  chunks: root.player.view.chunks.map(c => ({at: c.at, bytes: Array.from(c.bytes)})),
+  cut: !!root.player.view.cut, timedOut: root.player.view.timedOut || null,
+  total: root.player.total, spec: root.player.view.spec || null,
+})"""
+
+
+def step_against_the_sdk(
+    seen: Visit, player: Locator, key: str, sdk_on_bytes: Any = None
+) -> list[tuple[float, str]]:
+    """Step through every moment something arrives and compare what the player shows with
+    what the SDK makes of the bytes delivered by then; [(time, texts shown)]. Without
+    `sdk_on_bytes`, only what the player shows."""
+    request = request_of(recording_of(key))
+    view = player.evaluate(VIEW)
+    player.locator(".sp-scrubber").focus()
+    seen_texts: list[tuple[float, str]] = []
+    while True:
+        seen.page.keyboard.press("ArrowRight")
+        shown = read(player)
+        t = player.evaluate("root => root.player.t")
+        delivered = [bytes(c["bytes"]) for c in view["chunks"] if c["at"] <= t + 1e-9]
+        over = shown["state"] == "ended"
+        end = over and not view["cut"] and not view["timedOut"]
+        seen_texts.append((round(t, 6), "".join(shown["texts"])))
+        if sdk_on_bytes is None:
+            if over:
+                return seen_texts
+            continue
+        sdk = sdk_on_bytes(delivered, request, end=end)
+        where = f"{key} at {t:.3f} s"
+        assert shown["texts"] == sdk.texts, where
+        assert shown["stop"] == ("null" if sdk.stop_reason is None else sdk.stop_reason), where
+        assert [n for n in shown["events"] if n not in {"ping", "error"}] == sdk.events, where
+        if sdk.error is not None:
+            assert shown["failure"] == (
+                f"error event after 200 OK: {sdk.error.type}: {sdk.error.api_message}"
+            ), where
+        elif over and view["timedOut"]:
+            assert shown["failure"].startswith("read timeout:"), where
+        elif over and sdk.cut:
+            assert shown["failure"].startswith("incomplete: no message_stop:"), where
+            assert "connection dropped" in shown["failure"], where
+        elif over:
+            complete = "message_stop" in sdk.events
+            assert shown["complete"] is complete, where
+            assert (shown["failure"] is None) is complete, where
+        else:
+            assert shown["failure"] is None, where
+            assert not shown["complete"], where
+        if over:
+            return seen_texts
+
+
+WHAT_IFS = [
+    ("all", {}),
+    ("chunks", {"size": 64}),
+    ("chunks", {"size": 7}),
+    ("stall", {"stall": 2, "at": 6}),
+    ("cut", {"at": 8}),
+    ("cut", {"at": 8, "mid": True}),
+]
+
+
+@pytest.mark.parametrize(("kind", "values"), [*WHAT_IFS, ("recorded", {})], ids=str)
+def test_each_what_if_shows_what_the_sdk_makes_of_the_same_bytes(
+    open_player: Any, sdk_on_bytes: Any, kind: str, values: dict[str, object]
+) -> None:
+    seen, player = open_player("first-stream")
+    key = "first_stream/text_stream"
+    recorded = step_against_the_sdk(seen, player, key)
+    if kind == "recorded":
+        seen.page.keyboard.press("Home")  # back to the start, to step through it again
+    else:
+        choose(player, kind, **values)
+        assert read(player)["state"] == "poster"
+    shown = step_against_the_sdk(seen, player, key, sdk_on_bytes)
+    if kind != "recorded":
+        assert shown != recorded, f"{kind} {values} shows what the recording shows"
+    assert seen.errors == []
+
+
+def test_a_what_if_on_a_failing_stream_still_fails_as_the_sdk_does(
+    open_player: Any, sdk_on_bytes: Any
+) -> None:
+    seen, player = open_player("errors")
+    key, _ = PLAYED[player_file("errors/error_in_stream", ("error:5",))]
+    for kind, values in [("chunks", {"size": 50}), ("cut", {"at": 3})]:
+        choose(player, kind, **values)
+        step_against_the_sdk(seen, player, key, sdk_on_bytes)
+    assert seen.errors == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "values", "spec"),
+    [
+        ("stall", {"stall": 2, "at": 6}, "stall:6:2"),
+        ("cut", {"at": 8}, "cut:8"),
+        ("cut", {"at": 8, "mid": True}, "cut-mid:8"),
+    ],
+    ids=["stall", "cut", "cut-mid"],
+)
+def test_a_what_if_sends_what_the_replay_server_sends_for_its_fault(
+    open_player: Any, kind: str, values: dict[str, object], spec: str
+) -> None:
+    """Computed in the page, a stall or a cut gives the bytes and times the server's own
+    --fault gives; the player names that fault."""
+    seen, player = open_player("first-stream")
+    choose(player, kind, **values)
+    view = player.evaluate(VIEW)
+    recording = recording_of("first_stream/text_stream")
+    plan = plan_response(recording.response.events, [parse_fault(spec)])
+    assert view["spec"] == spec
+    assert [bytes(c["bytes"]) for c in view["chunks"]] == [step.data for step in plan.steps]
+    assert [round(c["at"], 6) for c in view["chunks"]] == [
+        round(step.at + step.delay, 6) for step in plan.steps
+    ]
+    assert view["cut"] is plan.cut
+    assert f"--fault {spec}" in player.locator(".sp-source").inner_text()
+    assert seen.errors == []
+
+
+def test_a_stall_longer_than_the_read_timeout_ends_as_the_sdk_ends(open_player: Any) -> None:
+    """With a read timeout shorter than the stall, the player gives up where the SDK does
+    (at the recorded pace, against the replay server with the same fault), holding the same
+    text."""
+    seen, player = open_player("first-stream")
+    choose(player, "stall", stall=1.5, at=6, timeout=0.8)
+    shown = play_to_the_end(player, "0")
+    view = player.evaluate(VIEW)
+    recording = recording_of("first_stream/text_stream")
+    timeout = anthropic.Timeout(600, read=0.8)
+    with ReplayServer([recording], speed=1, faults=[parse_fault("stall:6:1.5")]) as server:
+        client = anthropic.Anthropic(
+            api_key=PLACEHOLDER_KEY, base_url=server.url, max_retries=0, timeout=timeout
+        )
+        with client.messages.stream(**request_of(recording)) as stream:
+            with pytest.raises(anthropic.APITimeoutError):
+                stream.until_done()
+            message = stream.current_message_snapshot
+    assert shown["texts"] == [b.text for b in message.content if b.type == "text"]
+    assert shown["failure"].startswith("read timeout:")
+    last = recording.response.events[4].at  # the fifth event, the last before the stall
+    assert view["timedOut"] == pytest.approx(last + 0.8)
+    assert seen.errors == []

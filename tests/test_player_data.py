@@ -177,7 +177,9 @@ def test_the_players_directory_is_published_with_the_site(built_site: Path) -> N
 
 
 def test_the_player_is_small() -> None:
-    """Plain JavaScript and CSS, no framework: under 30 KB unminified, together."""
+    """Plain JavaScript and CSS, no framework: under 52 KB unminified, together (30 KB
+    before the poster, the picture as its track and the "what if" deliveries), loaded only
+    on a page that has a player."""
     assets = DOCS_DIR / "assets"
     size = sum((assets / name).stat().st_size for name in ("player.js", "player.css"))
-    assert size < 30 * 1024, f"player.js and player.css are {size} bytes"
+    assert size < 52 * 1024, f"player.js and player.css are {size} bytes"

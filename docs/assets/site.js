@@ -101,9 +101,296 @@
     });
   }
 
-  // 3. A stream player (player.js and player.css, beside this file) only on a page that has
+  // 3. JSON and TOML wrap as wire text does: their highlighted code is cut into one block per
+  // line (the token spans kept), whose continuation lines hang two columns in from where its
+  // text starts, with a break opportunity after each comma, colon and opening bracket.
+  function splitLines(code) {
+    var lines = [document.createElement("span")];
+    function walk(node, wrap) {
+      Array.prototype.slice.call(node.childNodes).forEach(function (child) {
+        if (child.nodeType === Node.TEXT_NODE) {
+          child.data.split("\n").forEach(function (part, i) {
+            if (i) {
+              lines.push(document.createElement("span"));
+            }
+            if (part) {
+              lines[lines.length - 1].append(wrap(document.createTextNode(part)));
+            }
+          });
+        } else {
+          walk(child, function (inner) {
+            var copy = child.cloneNode(false);
+            copy.append(inner);
+            return wrap(copy);
+          });
+        }
+      });
+    }
+    walk(code, function (node) {
+      return node;
+    });
+    return lines;
+  }
+  function wrapStructured(root) {
+    root.querySelectorAll(":is(.language-json, .language-toml) pre > code").forEach(function (code) {
+      if (code.dataset.wrapped) {
+        return;
+      }
+      code.dataset.wrapped = "1";
+      code.dataset.copy = code.textContent;
+      var lines = splitLines(code);
+      lines.forEach(function (row, i) {
+        var text = row.textContent;
+        row.className = "code-line";
+        row.style.setProperty("--hang", text.length - text.trimStart().length + 2 + "ch");
+        row.querySelectorAll(".p, .o").forEach(function (mark) {
+          if (/[,:{[=]\s*$/.test(mark.textContent)) {
+            mark.after(document.createElement("wbr"));
+          }
+        });
+        if (i < lines.length - 1) {
+          row.append("\n");
+        }
+      });
+      if (!lines[lines.length - 1].textContent) {
+        lines.pop();
+      }
+      code.replaceChildren.apply(code, lines);
+    });
+  }
+
+  // 4. Examples. A program over 40 lines is marked, so that its output comes first on a
+  // narrow screen (extra.css). Its download link gives the program as the page shows it,
+  // which is the file without its `# --8<--` section markers (pymdownx.snippets drops them
+  // from a whole-file include); without a script, the link gives the file itself.
+  var LONG = 40;
+  function examples(root) {
+    root.querySelectorAll("figure.example").forEach(function (figure) {
+      var program = figure.querySelector(".highlight code");
+      var link = figure.querySelector("a.example-file[download]");
+      if (!program || figure.dataset.ready) {
+        return;
+      }
+      figure.dataset.ready = "1";
+      var text = program.textContent.replace(/\n?$/, "\n");
+      if (text.split("\n").length - 1 > LONG) {
+        figure.classList.add("example--long");
+        fold(figure, program);
+      }
+      if (link) {
+        link.addEventListener("click", function (event) {
+          var file = new Blob([text], { type: "text/plain" });
+          var url = URL.createObjectURL(file);
+          var save = document.createElement("a");
+          save.href = url;
+          save.download = link.getAttribute("href").split("/").pop();
+          event.preventDefault();
+          document.body.append(save);
+          save.click();
+          save.remove();
+          setTimeout(function () {
+            URL.revokeObjectURL(url);
+          }, 1000);
+        });
+      }
+    });
+  }
+
+  // A long program whose page highlights the lines it is about (hl_lines) shows those lines
+  // and a little around them; the setup and helpers between are folded, each fold a line
+  // that says how many lines it holds. "The whole program", in its title bar, unfolds them
+  // all (and folds them again). The code copied or downloaded is always the whole program.
+  var CONTEXT = 1; // lines kept in sight on each side of a highlighted run
+  var FOLD_AT = 6; // a run of fewer lines than this stays in sight
+  function fold(figure, program) {
+    if (!program.querySelector(".hll")) {
+      return;
+    }
+    program.dataset.copy = program.textContent;
+    var lines = splitLines(program);
+    var marked = lines.map(function (line) {
+      var hll = line.querySelector(".hll");
+      if (hll) {
+        line.querySelectorAll(".hll").forEach(function (span) {
+          span.replaceWith.apply(span, Array.prototype.slice.call(span.childNodes));
+        });
+        line.classList.add("hll");
+      }
+      return !!hll;
+    });
+    lines.pop(); // what follows the program's last line break
+    var near = marked.map(function (_, i) {
+      for (var j = Math.max(0, i - CONTEXT); j <= Math.min(lines.length - 1, i + CONTEXT); j++) {
+        if (marked[j]) {
+          return true;
+        }
+      }
+      return false;
+    });
+    var parts = [];
+    var folds = [];
+    function show(line) {
+      line.classList.add("code-row");
+      line.append("\n");
+      parts.push(line);
+    }
+    for (var i = 0; i < lines.length; ) {
+      if (near[i]) {
+        show(lines[i]);
+        i++;
+        continue;
+      }
+      var end = i;
+      while (end < lines.length && !near[end]) {
+        end++;
+      }
+      var run = lines.slice(i, end);
+      if (run.length >= FOLD_AT) {
+        var marker = document.createElement("button");
+        marker.type = "button";
+        marker.className = "code-fold";
+        marker.textContent = "\u22ef " + run.length + " more lines of the whole program";
+        marker.addEventListener("click", function () {
+          toggle(true);
+        });
+        parts.push(marker);
+        folds.push({ marker: marker, lines: run });
+        run.forEach(function (line) {
+          line.classList.add("folded");
+        });
+      }
+      run.forEach(show);
+      i = end;
+    }
+    program.replaceChildren.apply(program, parts);
+    if (!folds.length) {
+      return;
+    }
+    var bar = figure.querySelector(":scope > p:first-child");
+    var whole = document.createElement("button");
+    whole.type = "button";
+    whole.className = "example-whole";
+    whole.textContent = "the whole program";
+    whole.setAttribute("aria-pressed", "false");
+    whole.addEventListener("click", function () {
+      toggle(whole.getAttribute("aria-pressed") !== "true");
+    });
+    bar.append(whole);
+    function toggle(open) {
+      whole.setAttribute("aria-pressed", String(open));
+      folds.forEach(function (run) {
+        run.marker.hidden = open;
+        run.lines.forEach(function (line) {
+          line.classList.toggle("folded", !open);
+        });
+      });
+    }
+  }
+
+  // 5. Tables. A header cell with nothing in it is no header (a table's corner, or a row of
+  // figures under no titles): it becomes a plain cell, and an empty header row goes. A table
+  // the cheat sheet or a page stacks on a phone (extra.css) gives each cell its column's name.
+  function tables(root) {
+    root.querySelectorAll(".md-typeset thead th").forEach(function (th) {
+      if (th.textContent.trim()) {
+        return;
+      }
+      var td = document.createElement("td");
+      td.append.apply(td, Array.prototype.slice.call(th.childNodes));
+      th.replaceWith(td);
+    });
+    root.querySelectorAll(".md-typeset thead tr").forEach(function (row) {
+      if (!row.querySelector("th")) {
+        row.hidden = true;
+      }
+    });
+    root.querySelectorAll(":is(.cheat-sheet, .stack-on-phone) table").forEach(function (table) {
+      var names = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, i) {
+          if (names[i]) {
+            cell.dataset.label = names[i];
+          }
+        });
+      });
+    });
+  }
+
+  // 6. Whatever scrolls (a wide table, a picture on the narrowest phones, an output taller than
+  // the window beside its program) can be reached and scrolled with the keyboard, and says
+  // so; checked again whenever its size changes. (Material does the same for code blocks.)
+  var watched = typeof ResizeObserver === "function" && new ResizeObserver(function (entries) {
+    entries.forEach(function (entry) {
+      scrollable(entry.target);
+    });
+  });
+  function scrollable(box) {
+    var output = box.matches(".highlight"); // an output beside its program: it scrolls down
+    var figure = box.matches("figure"); // named by its caption and its picture already
+    var scrolls = output
+      ? box.scrollHeight > box.clientHeight + 1
+      : box.scrollWidth > box.clientWidth + 1;
+    box.classList.toggle("scrolls", scrolls);
+    if (scrolls) {
+      box.tabIndex = 0;
+      if (!figure) {
+        // A group, not a landmark: a page may hold several, each named by what it holds.
+        var heads = Array.prototype.map.call(box.querySelectorAll("thead th"), function (th) {
+          return th.textContent.trim();
+        });
+        box.setAttribute("role", "group");
+        box.setAttribute(
+          "aria-label",
+          output ? "Output, scrolls" : "Table, scrolls sideways" + (heads.length ? ": " + heads.join(", ") : "")
+        );
+      }
+    } else {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+    }
+  }
+  function scrollers(root) {
+    var boxes = ".md-typeset .sdk-matrix, .md-typeset__scrollwrap, .md-typeset figure.picture, .md-typeset figure.example > .highlight + .highlight";
+    root.querySelectorAll(boxes).forEach(function (box) {
+      scrollable(box);
+      if (watched) {
+        watched.observe(box);
+      }
+    });
+  }
+
+  // 7. Material's own markup: its search dialog gets a name, and the bar of each code block's
+  // copy button is no navigation landmark (dozens of unnamed ones on a page), just a button.
+  function names(root) {
+    var search = document.querySelector(".md-search[role=dialog]");
+    if (search) {
+      search.setAttribute("aria-label", "Search");
+    }
+    root.querySelectorAll("nav.md-code__nav").forEach(function (nav) {
+      nav.setAttribute("role", "none");
+    });
+  }
+  if (typeof MutationObserver === "function") {
+    new MutationObserver(function (changes) {
+      changes.forEach(function (change) {
+        change.addedNodes.forEach(function (node) {
+          if (node.nodeType !== Node.ELEMENT_NODE) {
+            return;
+          }
+          if (node.matches("nav.md-code__nav") || node.querySelector("nav.md-code__nav")) {
+            names(node.parentNode);
+          }
+        });
+      });
+    }).observe(document.documentElement, { childList: true, subtree: true });
+  }
+
+  // 8. A stream player (player.js and player.css, beside this file) only on a page that has
   // one: <div class="stream-player" data-src="...">. Nothing else loads them or its data.
-  // 4. Practising the interview bank (practice.js, its schedule and practice.css) only on the
+  // 9. Practising the interview bank (practice.js, its schedule and practice.css) only on the
   // bank's pages: a question (.iq), the list of all questions, the mock interview's form.
   var here = document.currentScript && document.currentScript.src;
   var requested = {};
@@ -138,7 +425,7 @@
     ]);
   }
 
-  // 5. "Copy page as Markdown": the page's Markdown, which `python3 dev.py build` writes beside
+  // 10. "Copy page as Markdown": the page's Markdown, which `python3 dev.py build` writes beside
   // it and names in a <meta name="page-markdown">, to the clipboard, to hand to an assistant.
   // No such name (the 404 page; `dev.py serve`, which writes no Markdown), no button.
   var COPY_ICON =
@@ -204,7 +491,12 @@
 
   function run() {
     wrap(document);
+    wrapStructured(document);
     keepNamesWhole(document);
+    examples(document);
+    tables(document);
+    scrollers(document);
+    names(document);
     loadExtras();
     copyPageButton();
   }

@@ -2,7 +2,13 @@
 
 The SVG stands alone (its own `<title>` and `<desc>`), and inlined into a page it takes the
 page's colours: everything is drawn in `currentColor`, and a few classes (`pic-muted`,
-`pic-accent`, `pic-fail`) let the page's stylesheet set the colours of each theme.
+`pic-accent` for the first text, `pic-ok` for message_stop, `pic-fail`) let the page's
+stylesheet set the colours of each theme.
+
+A page's stream player (docs/assets/player.js) can take the picture as its track, and play
+over it: the root says which recording and faults it draws (`data-recording`,
+`data-faults`), where its time axis runs (`data-axis`: pairs of seconds and x, between which
+x is linear in time) and where its lanes are (`data-lanes`: their top and bottom y).
 """
 
 from __future__ import annotations
@@ -93,7 +99,8 @@ def timeline_svg(
     if faults:
         title += ", replayed with " + " ".join(f"--fault {spec}" for spec in faults)
     ident = "tl-" + re.sub(r"[^a-z0-9]+", "-", recording.name.lower().removesuffix(".toml"))
-    return _Picture(stream, title, ident.strip("-")).svg()
+    picture = _Picture(stream, title, ident.strip("-"))
+    return picture.svg(recording=recording.name, faults=" ".join(faults))
 
 
 def _replayed(recording: Recording, faults: Sequence[Fault], request_number: int) -> _Stream:
@@ -257,6 +264,11 @@ class _Axis:
     def broken(self, t: float) -> bool:
         return any(a < t < b for a, b in self.breaks)
 
+    def knots(self) -> list[tuple[float, float]]:
+        """(seconds, x) where the scale changes: x is linear in time between two of them."""
+        times = [0.0, *(t for pair in self.breaks for t in pair), self.end]
+        return [(t, self.x(t)) for t in times]
+
     def ticks(self) -> list[float]:
         count = math.floor(self.end / self.step + 1e-9)
         return [round(i * self.step, 6) for i in range(count + 1)]
@@ -306,7 +318,7 @@ class _Picture:
         match self.stream.end:
             case "complete":
                 stop = max(a.at for a in self.stream.arrivals if a.kind == last_kind)
-                rows.append((stop, f"{last_kind} {_seconds(stop)}", ""))
+                rows.append((stop, f"{last_kind} {_seconds(stop)}", "pic-ok"))
             case "error":
                 at = min(a.at for a in self.stream.arrivals if a.kind == "error")
                 rows.append((at, f"error event {_seconds(at)}, no {last_kind}", "pic-fail"))
@@ -316,15 +328,18 @@ class _Picture:
                 rows.append((last, f"body ended {_seconds(last)}, no {last_kind}", "pic-fail"))
         return rows
 
-    def svg(self) -> str:
+    def svg(self, *, recording: str, faults: str) -> str:
         header = self._header()
         top = HEADER_ROW * len(header) + 8
         bottom = top + LANE * len(self.lanes)
         height = bottom + HEADER_ROW + TICK_ROW
+        axis = " ".join(f"{t:g} {_n(x)}" for t, x in self.axis.knots())
         out = [
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
             f'width="{WIDTH}" height="{height}" role="img" '
             f'aria-labelledby="{self.ident}-title {self.ident}-desc" class="timeline-picture" '
+            f'data-recording="{escape(recording)}" data-faults="{escape(faults)}" '
+            f'data-axis="{axis}" data-lanes="{_n(top)} {_n(bottom)}" '
             f'font-family="monospace" font-size="{FONT}" fill="currentColor" '
             f'stroke="currentColor" stroke-width="0">',
             f'<title id="{self.ident}-title">{escape(self.title)}</title>',
