@@ -93,6 +93,63 @@ def test_a_drifted_request_fails_with_the_report_shown(
     assert f'--8<-- "{SHOWN_DRIFT.relative_to(ROOT).as_posix()}"' in PAGE.read_text()
 
 
+SHOWN_SWEEP = DOCS_DIR / "testing" / "swept.txt"
+# summarise() with a shortcut: on a cut it keeps the text it has, if any, as the summary.
+KEEPS_PART = """
+import anthropic
+import pytest
+from summarise import ARTICLE, MAX_TOKENS, MODEL, prompt
+from test_sweeps import SUMMARY
+
+
+def summarise(text: str) -> str:
+    client = anthropic.Anthropic()
+    summary = ""
+    try:
+        with client.messages.stream(
+            model=MODEL,
+            max_tokens=MAX_TOKENS,
+            messages=[{"role": "user", "content": prompt(text)}],
+        ) as stream:
+            for text_delta in stream.text_stream:
+                summary += text_delta
+    except anthropic.APIConnectionError:
+        if not summary:
+            return summarise(text)
+    return summary
+
+
+@pytest.mark.replay("recordings/testing/summarise.toml", sweep="cut")
+def test_every_cut_is_asked_again():
+    assert summarise(ARTICLE) == SUMMARY
+"""
+
+
+def test_a_sweep_finds_what_a_shortcut_breaks_with_the_report_shown(
+    pytester: pytest.Pytester, update_outputs: bool
+) -> None:
+    (pytester.path / "recordings" / "testing").mkdir(parents=True)
+    shutil.copy(RECORDINGS_DIR / "testing" / "summarise.toml", pytester.path / "recordings/testing")
+    for name in ("summarise.py", "test_sweeps.py"):
+        shutil.copy(SNIPPETS_DIR / "testing" / name, pytester.path)
+    pytester.makeini("[pytest]\n")
+    pytester.makepyfile(test_keeps_part=KEEPS_PART)
+    result = pytester.runpytest("-p", "no:cacheprovider", "test_keeps_part.py")
+    result.assert_outcomes(failed=1)
+    lines = result.stdout.lines
+    start = next(i for i, line in enumerate(lines) if line.startswith("_"))
+    end = next(i for i, line in enumerate(lines) if re.match(r"(-+ Captured|=+ short)", line))
+    report = "\n".join(lines[start:end]).rstrip() + "\n"
+    # The shortcut fails exactly where some of the summary, not all, had arrived: from the
+    # first text delta (event 4) until the last (event 11) is whole.
+    failed = [line.split()[0] for line in report.splitlines() if line.startswith("cut")]
+    assert failed == [f"{cut}:{n}@1" for n in range(4, 11) for cut in ("cut", "cut-mid")]
+    if update_outputs:
+        SHOWN_SWEEP.write_text(report, encoding="utf-8")
+    assert SHOWN_SWEEP.read_text() == report
+    assert f'--8<-- "{SHOWN_SWEEP.relative_to(ROOT).as_posix()}"' in PAGE.read_text()
+
+
 SHOWN_TOO_EARLY = DOCS_DIR / "testing" / "made-too-early.txt"
 MADE_AT_IMPORT = """
 import anthropic
