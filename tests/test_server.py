@@ -10,7 +10,6 @@ import socket
 import threading
 import time
 import tracemalloc
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -25,14 +24,12 @@ from stream_replay import (
     parse_fault,
     parse_recording,
     recording_from_sse,
-    split_events,
 )
 from stream_replay._faults import plan_response
 from stream_replay._server import MAX_REQUEST_BYTES
 from stream_replay._sse import EventSplitter
 
 from .project import RECORDINGS_DIR
-from .test_recording import real_streams
 from .test_relay import wait_for
 
 HEADERS = {"x-api-key": "test", "anthropic-version": "2026-10-21"}

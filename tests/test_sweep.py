@@ -4,6 +4,7 @@ positions and one that handles them all."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 # Imported once here, as in test_pytest_plugin.py: pytester restores sys.modules after each
@@ -94,8 +95,9 @@ def test_a_long_stream_is_sampled_evenly_and_says_so() -> None:
     assert len(positions) == 2 * len(long) + 1 > DEFAULT_LIMIT
     chosen, how = choose_positions(positions, DEFAULT_LIMIT)
     assert len(chosen) == DEFAULT_LIMIT
-    assert chosen[0] == positions[0] and chosen[-1] == positions[-1]
-    gaps = {positions.index(b) - positions.index(a) for a, b in zip(chosen, chosen[1:])}
+    assert chosen[0] == positions[0]
+    assert chosen[-1] == positions[-1]
+    gaps = {positions.index(b) - positions.index(a) for a, b in itertools.pairwise(chosen)}
     assert gaps <= {4, 5}  # 409 positions, 100 of them: every fourth or fifth
     assert how == (
         f"100 of {len(positions)} positions, evenly spaced from the first to the last "
@@ -261,7 +263,8 @@ def test_naive(replay):
 """
         )
     )
-    result = project.runpytest("-p", "no:cacheprovider", "-n", "2")
+    # In a process of its own: xdist in-process would share this worker's channel under xdist.
+    result = project.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2")
     result.assert_outcomes(passed=1, failed=1)
     assert failed_positions(result) == {"error:4@1", "error:9@1"}  # as in one process
 

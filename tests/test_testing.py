@@ -13,6 +13,7 @@ import pytest
 
 import stream_replay
 from stream_replay import load_recording, parse_fault, pytest_plugin
+from stream_replay._sweep import DEFAULT_LIMIT, parse_sweep, sweep_positions
 
 from .project import (
     DOCS_DIR,
@@ -30,8 +31,9 @@ PAGE = DOCS_DIR / "testing.md"
 # The command the page gives; its output, less the header pytest prints about the machine.
 COMMAND = "pytest -v --no-header snippets/testing/test_summarise.py"
 SHOWN_DRIFT = DOCS_DIR / "testing" / "drifted.txt"
-# The last line: "===== 7 passed in 5.35s =====", its rule as long as the time is.
-DURATION = re.compile(r"=+ (.*) in \d+\.\d+s =+")
+# The last line: "===== 7 passed in 5.35s =====" (with "(0:01:05)" after a minute), its
+# rule as long as the time is.
+DURATION = re.compile(r"=+ (.*) in \d+\.\d+s(?: \(\d+:\d\d:\d\d\))? =+")
 
 
 def page() -> str:
@@ -52,6 +54,7 @@ def test_the_page_tests_pass_and_print_the_report_shown(name: str, update_output
     )
     report = result.stdout.replace(str(ROOT) + "/", "")
     assert result.returncode == 0, report + result.stderr
+    assert f"$ {COMMAND.rsplit(' ', 1)[0]} snippets/{name}" in PAGE.read_text()
     shown = output_file(snippet)
     if update_outputs:
         shown.write_text(report, encoding="utf-8")
@@ -256,3 +259,11 @@ def test_the_dates_of_the_other_tools_are_given() -> None:
     assert "vcrpy 8.2.0" in text
     assert "2026-06-15" in text
     assert "57d8c29" in text
+
+
+def test_the_sweep_figures_the_page_gives_are_the_packages() -> None:
+    events = load_recording(RECORDINGS_DIR / "testing" / "summarise.toml").response.events
+    cuts = sweep_positions(parse_sweep("cut"), events)
+    assert f"({len(cuts)} positions for the {len(events)} events of `summarise.toml`)" in page()
+    assert f"every position up to {DEFAULT_LIMIT} (`sweep_limit=`)" in page()
+    assert f"beyond that, {DEFAULT_LIMIT} of them evenly spaced" in page()

@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 DEFAULT_LIMIT = 100
-SWEEP_KINDS = 'cut, error, or stall:T (a stall of T seconds; longer than the read timeout)'
+SWEEP_KINDS = "cut, error, or stall:T (a stall of T seconds; longer than the read timeout)"
 _FAILURE_WIDTH = 90  # characters of the test's failure shown in the table
 
 
@@ -83,8 +83,8 @@ def sweep_positions(sweep: Sweep, events: Sequence[RecordedEvent]) -> list[Posit
             found.append(Position(CutAfter(count, on_request=1), f"cut:{count}@1", after))
             if count < len(events):
                 inside = f"inside event {count + 1} ({names[count]})"
-                fault = CutAfter(count, mid_event=True, on_request=1)
-                found.append(Position(fault, f"cut-mid:{count}@1", inside))
+                mid = CutAfter(count, mid_event=True, on_request=1)
+                found.append(Position(mid, f"cut-mid:{count}@1", inside))
     elif sweep.kind == "error":
         for count in range(len(events)):
             after = f"after event {count} ({names[count - 1]})" if count else "before event 1"
@@ -148,13 +148,12 @@ def sweep_report(
     if not failed:
         return f"{head}it passed at every position too."
     rows = [("position", "where", "requests", "the test failed with")]
-    rows += [
-        (o.position.spec, o.position.where, str(o.requests), o.failure or "") for o in failed
-    ]
+    rows += [(o.position.spec, o.position.where, str(o.requests), o.failure or "") for o in failed]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = [
-        "  ".join([row[0].ljust(widths[0]), row[1].ljust(widths[1]), row[2].rjust(widths[2]),
-                   row[3]]).rstrip()
+        "  ".join(
+            [row[0].ljust(widths[0]), row[1].ljust(widths[1]), row[2].rjust(widths[2]), row[3]]
+        ).rstrip()
         for row in rows
     ]
     return "\n".join(

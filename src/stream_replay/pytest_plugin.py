@@ -54,9 +54,9 @@ from ._network import NetworkBlockedError, block_network
 if TYPE_CHECKING:
     from ._faults import Fault
     from ._matching import Mismatch
-    from ._sweep import Sweep
     from ._recording import Recording
     from ._server import ReplayServer
+    from ._sweep import Sweep
 
 __all__ = [
     "PLACEHOLDER_KEY",
