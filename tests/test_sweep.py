@@ -118,12 +118,14 @@ def test_the_report_is_one_table_of_the_failed_positions() -> None:
     outcomes[5] = Outcome(positions[5], 2, "AssertionError: assert 'Hello' == 'Hello world'")
     report = sweep_report(Sweep("cut"), "a.toml", outcomes, "all 15 positions", 1)
     assert report.splitlines() == [
-        'sweep="cut" over a.toml: all 15 positions, the fault on the first request only.',
-        "Without it the test passed (1 request(s)); it failed at 1 of 15 positions:",
+        'sweep="cut" over a.toml: all 15 positions.',
+        "The fault on the first request only: without it the test passed (1 request(s)),",
+        "with it, it failed at 1 of 15 positions:",
         "",
-        f"{'position':11}  {'where':36}  requests  the test failed with",
-        f"cut-mid:2@1  inside event 3 (content_block_delta)  {'2':>8}  "
-        "AssertionError: assert 'Hello' == 'Hello world'",
+        f"{'position':11}  {'where':36}  requests",
+        "  the test failed with",
+        f"cut-mid:2@1  inside event 3 (content_block_delta)  {'2':>8}",
+        "  AssertionError: assert 'Hello' == 'Hello world'",
         "",
         "Reproduce one with faults=['cut-mid:2@1'] in place of sweep=.",
     ]
@@ -171,12 +173,13 @@ def test_naive(replay):
     assert failed_positions(result) == expected
     result.stdout.fnmatch_lines(
         [
-            '*sweep="cut" over recordings/summarise.toml: all 29 positions, the fault on the '
-            "first request only.",
-            f"Without it the test passed (1 request(s)); it failed at {len(expected)} of 29 "
-            "positions:",
-            "*position*where*requests*the test failed with",
-            "cut:*@1*after event * (content_block_delta)*AssertionError: assert 'The council*",
+            'sweep="cut" over recordings/summarise.toml: all 29 positions.',
+            "The fault on the first request only: without it the test passed (1 request(s)),",
+            f"with it, it failed at {len(expected)} of 29 positions:",
+            "position*where*requests",
+            "  the test failed with",
+            "cut:4@1*after event 4 (content_block_delta)*1",
+            "  AssertionError: assert 'The council' == 'The council *",
             "Reproduce one with faults=?'cut:*@1'? in place of sweep=.",
         ]
     )
@@ -222,9 +225,9 @@ def test_naive(replay):
     # no text before the first event, some after 4 and 9, all of it after 13.
     result.stdout.fnmatch_lines(
         [
-            '*sweep="error" over *: 4 of 14 positions, evenly spaced from the first to the '
-            "last (sweep_limit=4; sweep_limit=None runs all), the fault on the first request only.",
-            "*it failed at 2 of 4 positions:",
+            'sweep="error" over recordings/summarise.toml: 4 of 14 positions, evenly spaced '
+            "from the first to the last (sweep_limit=4; sweep_limit=None runs all).",
+            "*with it, it failed at 2 of 4 positions:",
         ]
     )
     assert failed_positions(result) == {"error:4@1", "error:9@1"}

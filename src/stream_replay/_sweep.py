@@ -33,7 +33,7 @@ __all__ = [
 
 DEFAULT_LIMIT = 100
 SWEEP_KINDS = "cut, error, or stall:T (a stall of T seconds; longer than the read timeout)"
-_FAILURE_WIDTH = 90  # characters of the test's failure shown in the table
+_FAILURE_WIDTH = 88  # characters of the test's failure shown under its position
 
 
 @dataclass(frozen=True)
@@ -142,20 +142,22 @@ def sweep_report(
     """The sweep's result in one paragraph and a table of the positions that failed."""
     failed = [outcome for outcome in outcomes if outcome.failure is not None]
     head = (
-        f'sweep="{sweep}" over {recording}: {chosen}, the fault on the first request only.\n'
-        f"Without it the test passed ({baseline} request(s)); "
+        f'sweep="{sweep}" over {recording}: {chosen}.\n'
+        f"The fault on the first request only: without it the test passed ({baseline} "
+        "request(s)),\nwith it, "
     )
     if not failed:
         return f"{head}it passed at every position too."
-    rows = [("position", "where", "requests", "the test failed with")]
-    rows += [(o.position.spec, o.position.where, str(o.requests), o.failure or "") for o in failed]
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    rows = [("position", "where", "requests")]
+    rows += [(o.position.spec, o.position.where, str(o.requests)) for o in failed]
+    widths = [max(len(row[i]) for row in rows) for i in range(2)]
     lines = [
-        "  ".join(
-            [row[0].ljust(widths[0]), row[1].ljust(widths[1]), row[2].rjust(widths[2]), row[3]]
-        ).rstrip()
-        for row in rows
+        f"{rows[0][0]:{widths[0]}}  {rows[0][1]:{widths[1]}}  {rows[0][2]}",
+        "  the test failed with",
     ]
+    for row, outcome in zip(rows[1:], failed, strict=True):
+        lines.append(f"{row[0]:{widths[0]}}  {row[1]:{widths[1]}}  {row[2]:>8}")
+        lines.append(f"  {outcome.failure}")
     return "\n".join(
         [
             f"{head}it failed at {len(failed)} of {len(outcomes)} positions:",
