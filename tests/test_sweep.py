@@ -189,9 +189,9 @@ def test_naive(replay):
 def test_a_client_that_asks_again_passes_every_cut_and_every_error(
     project: pytest.Pytester,  # noqa: F811
 ) -> None:
-    result = run(
-        project,
-        sweep_module(
+    project.makepyfile(
+        test_code=CODE
+        + sweep_module(
             """
 @pytest.mark.replay("recordings/summarise.toml", sweep="cut")
 def test_cut(replay):
@@ -202,9 +202,20 @@ def test_cut(replay):
 def test_error(replay):
     assert robust() == WHOLE
 """
-        ),
+        )
     )
+    result = project.runpytest("-p", "no:cacheprovider", "-rP")
     result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(  # -rP shows a passing sweep's report
+        [
+            "*Captured sweep call*",
+            'sweep="cut" over recordings/summarise.toml: all 29 positions.',
+            "*with it, it passed at every position too.",
+            "*Captured sweep call*",
+            'sweep="error" over recordings/summarise.toml: all 14 positions.',
+            "*with it, it passed at every position too.",
+        ]
+    )
 
 
 def test_an_error_sweep_reports_the_events_a_client_mishandles(
@@ -317,3 +328,40 @@ def test_wrong(replay):
     )
     result.assert_outcomes(failed=1)
     assert "positions" not in result.stdout.str()
+
+
+def test_an_async_test_is_swept_too(project: pytest.Pytester) -> None:  # noqa: F811
+    # anyio's plugin runs a coroutine test; a sweep calls the test through the same hook.
+    result = run(
+        project,
+        sweep_module(
+            """
+
+async def read(client):
+    text = ""
+    async with client.messages.stream(**ARGS) as stream:
+        async for chunk in stream.text_stream:
+            text += chunk
+    return text
+
+
+@pytest.mark.anyio
+@pytest.mark.replay("recordings/summarise.toml", sweep="error", sweep_limit=4)
+async def test_asks_again():
+    client = anthropic.AsyncAnthropic(max_retries=0)
+    try:
+        assert await read(client) == WHOLE
+    except anthropic.APIStatusError:
+        assert await read(client) == WHOLE
+
+
+@pytest.mark.anyio
+@pytest.mark.replay("recordings/summarise.toml", sweep="error", sweep_limit=4)
+async def test_gives_up():
+    assert await read(anthropic.AsyncAnthropic(max_retries=0)) == WHOLE
+"""
+        ),
+    )
+    result.assert_outcomes(passed=1, failed=1)
+    # The one that never asks again fails at each of the four, the other at none.
+    assert failed_positions(result) == {"error:0@1", "error:4@1", "error:9@1", "error:13@1"}
