@@ -348,17 +348,18 @@ async def read(client):
 @pytest.mark.anyio
 @pytest.mark.replay("recordings/summarise.toml", sweep="error", sweep_limit=4)
 async def test_asks_again():
-    client = anthropic.AsyncAnthropic(max_retries=0)
-    try:
-        assert await read(client) == WHOLE
-    except anthropic.APIStatusError:
-        assert await read(client) == WHOLE
+    async with anthropic.AsyncAnthropic(max_retries=0) as client:
+        try:
+            assert await read(client) == WHOLE
+        except anthropic.APIStatusError:
+            assert await read(client) == WHOLE
 
 
 @pytest.mark.anyio
 @pytest.mark.replay("recordings/summarise.toml", sweep="error", sweep_limit=4)
 async def test_gives_up():
-    assert await read(anthropic.AsyncAnthropic(max_retries=0)) == WHOLE
+    async with anthropic.AsyncAnthropic(max_retries=0) as client:
+        assert await read(client) == WHOLE
 """
         ),
     )

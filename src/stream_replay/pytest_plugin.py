@@ -38,6 +38,7 @@ what the client abandoned.
 
 from __future__ import annotations
 
+import gc
 import time
 import warnings
 from collections.abc import Generator, Iterator, Mapping, Sequence
@@ -281,6 +282,9 @@ def _sweep(item: pytest.Function, replay: Replay, sweep: Sweep) -> None:
             if (problems := replay._problems()) is not None:
                 failure = problems.splitlines()[0]
             outcomes.append(Outcome(position, len(replay.served), failure))
+            # What the run left (an async client bound to its event loop, now closed) is
+            # finalised now, not in the middle of the next run.
+            gc.collect()
     finally:
         del item.stash[_SWEEPING]
         replay.server.reset(replay._options.faults)  # the table reports what the runs did
