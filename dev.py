@@ -25,8 +25,15 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 import venv
+from collections.abc import Mapping
 from pathlib import Path
+
+try:
+    import resource  # CPU time of the processes a command started; not on Windows
+except ImportError:
+    resource = None  # type: ignore[assignment]
 
 if sys.version_info < (3, 11):  # noqa: UP036 - this file is what runs on an older Python
     sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
@@ -99,6 +106,29 @@ def parallel_options(extra: list[str]) -> list[str]:
     return [] if chosen else ["-n", "auto"]
 
 
+def ci_options(extra: list[str], environ: Mapping[str, str]) -> list[str]:
+    """Under CI (CI=true), the ten slowest tests after the summary, unless asked otherwise."""
+    wanted = environ.get("CI", "").lower() == "true"
+    chosen = any(arg.startswith("--durations") for arg in extra)
+    return ["--durations=10"] if wanted and not chosen else []
+
+
+def timed(command: list[str], env: dict[str, str]) -> int:
+    """Run the tests, then say how long they took: wall time, and the CPU time of every
+    process they started (workers, browsers, subprocesses), which a busy machine changes less."""
+    started = time.monotonic()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN) if resource else None
+    code = subprocess.run(command, cwd=ROOT, env=env).returncode
+    wall = time.monotonic() - started
+    cpu = ""
+    if resource and before:
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
+        cpu = f", {user + system:.0f} s of CPU (user {user:.0f} s + sys {system:.0f} s)"
+    print(f"dev.py test: {wall:.0f} s of wall time{cpu}", flush=True)
+    return code
+
+
 def main(argv: list[str]) -> int:
     actions = {"serve", "test", "build", "bench", "sdk-matrix", "setup", *REPLAY_COMMANDS}
     if not argv or argv[0] not in actions:
@@ -112,7 +142,8 @@ def main(argv: list[str]) -> int:
     if action == "serve":
         command = [python, "-m", "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *extra]
     elif action == "test":
-        command = [python, "-m", "pytest", *parallel_options(extra), *extra]
+        options = [*parallel_options(extra), *ci_options(extra, os.environ)]
+        command = [python, "-m", "pytest", *options, *extra]
     elif action == "build":
         command = [python, "-m", "tests.publish", *extra]
     elif action == "bench":
@@ -122,6 +153,8 @@ def main(argv: list[str]) -> int:
     else:
         command = [python, "-m", "stream_replay", REPLAY_COMMANDS[action], *extra]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if action == "test":
+        return timed(command, env)
     return subprocess.run(command, cwd=ROOT, env=env).returncode
 
 

@@ -12,6 +12,15 @@ GUARD_DIR = Path(__file__).parent / "network_guard"
 sys.path.insert(0, str(GUARD_DIR))
 import network_guard  # noqa: E402
 
+from .browser import (  # noqa: E402, F401 - the browser tests' fixtures, for every module
+    _loaded_pages,
+    browser,
+    browser_context,
+    loaded,
+    outside_the_browser,
+    site_url,
+    visits,
+)
 from .project import (  # noqa: E402
     PUBLISHED_REPO_URL,
     PUBLISHED_SITE_URL,
@@ -43,9 +52,46 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> None:
-    """--update-outputs runs in one process: a run that writes files is not split up."""
+    """--update-outputs runs in one process: a run that writes files is not split up. On
+    several workers, the tests of a group (tests/browser.py's same_page) run on one worker."""
     if config.getoption("--update-outputs") and getattr(config.option, "numprocesses", None):
         config.option.numprocesses = 0
+    if getattr(config.option, "numprocesses", None) and config.option.dist == "no":
+        config.option.dist = "loadgroup"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that take longest start first: the lint and type checks (mypy alone takes a
+    minute with no cache) and the commands run as a reader types them (marked e2e).
+    pytest-xdist hands out tests in this order, so none of them starts when the other workers
+    are nearly done and leaves the run waiting on one worker. (A stable sort: every worker
+    collects the same order, and the others keep theirs.)"""
+    items.sort(key=start_rank)
+
+
+def start_rank(item: pytest.Item) -> int:
+    """0: the lint and type checks; 1: the commands run as a reader types them; 2: the rest."""
+    if item.path.name == "test_quality.py":
+        return 0
+    return 1 if item.get_closest_marker("e2e") else 2
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> object:
+    with outside_the_browser(item):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> object:
+    with outside_the_browser(item):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> object:
+    with outside_the_browser(item):
+        return (yield)
 
 
 @pytest.fixture

@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 
-from .bench.replay import percentile
+from .bench import floor
+from .bench.replay import all_recordings, percentile
 from .bench.report import FIGURES_JSON, FIGURES_TEXT, SECTIONS, TARGETS, missed, render
 from .pages import includes, sections
 from .project import DOCS_DIR, ROOT
@@ -88,6 +89,29 @@ def test_percentiles_are_nearest_rank() -> None:
     assert percentile([7.0], 99) == 7
 
 
+def test_the_floor_writes_each_recording_s_bytes_at_its_offsets() -> None:
+    # The bench's floor (tests/bench/floor.py) must send what the replay server sends, when
+    # it sends it, or the difference between them measures something else.
+    for recording in all_recordings():
+        steps, cut = floor.encoded(recording)
+        head, _, first = steps[0][1].partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 %d " % recording.response.status)
+        assert steps[0][0] == recording.response.at
+        assert cut == recording.response.cut
+        if recording.response.body is not None:
+            assert (len(steps), first) == (1, recording.response.body)
+            continue
+        events = recording.response.events
+        assert [at for at, _ in steps[1:]] == [e.at for e in events]
+        chunks = [data for _, data in steps[1:]]
+        if not cut:
+            assert chunks[-1].endswith(b"\r\n0\r\n\r\n")
+            chunks[-1] = chunks[-1].removesuffix(b"0\r\n\r\n")
+        for chunk, event in zip(chunks, events, strict=True):
+            assert chunk == b"%x\r\n" % len(event.raw) + event.raw + b"\r\n"
+        assert b"".join(e.raw for e in events) == recording.sse_body
+
+
 def test_an_unknown_section_is_one_clear_error() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "tests.bench", "--only", "speed"],
@@ -136,6 +160,14 @@ def test_dev_py_test_runs_on_every_core_unless_told_otherwise() -> None:
     assert parallel(["-k", "text_stream"]) == ["-n", "auto"]
     for own in (["-n", "0"], ["-n0"], ["--numprocesses=3"], ["--update-outputs"], ["--pdb"]):
         assert parallel(own) == [], own
+
+
+def test_under_ci_the_suite_prints_its_ten_slowest_tests() -> None:
+    ci = dev().ci_options
+    assert ci([], {"CI": "true"}) == ["--durations=10"]
+    assert ci([], {}) == []
+    assert ci([], {"CI": "false"}) == []
+    assert ci(["--durations=25"], {"CI": "true"}) == []  # the caller's own choice
 
 
 def test_the_page_is_in_the_nav_after_the_recording_format() -> None:

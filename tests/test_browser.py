@@ -8,26 +8,21 @@ page at both widths go to test-artifacts/screenshots/.
 
 from __future__ import annotations
 
-import functools
 import html
-import os
 import re
 import shutil
-import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
-from .project import DOCS_DIR, PUBLISHED_SITE_URL, ROOT, once_per_run
+from .browser import SITE_PATH, Scheme, SiteHandler, Visit, same_page
+from .project import DOCS_DIR, ROOT, once_per_run
 from .theme import (
     ARTICLE_PARAGRAPH,
     CODE_COPY_BUTTON,
-    COLOR_SCHEME_ATTRIBUTE,
     COLOR_SCHEMES,
     HEADER,
     HEADER_TITLE_CLASSES,
@@ -39,60 +34,9 @@ from .theme import (
     is_search_index,
 )
 
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-# Debian's Chromium, never a downloaded browser; its own background traffic switched off, and
-# every host name but 127.0.0.1 made unresolvable, so nothing could leak even if asked for.
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-]
 PAGES = sorted(p.relative_to(DOCS_DIR).with_suffix("") for p in DOCS_DIR.rglob("*.md"))
-WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
-Scheme = Literal["light", "dark"]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 FIRST_VISIT_BUDGET = 500 * 1024  # bytes, uncompressed: everything a first visit downloads
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("CI needs Chromium (.ci/run installs Debian's package)")
-    pytest.skip("no Chromium here (apt-get install chromium)", allow_module_level=True)
-
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import Browser, Page, Response, Route, sync_playwright  # noqa: E402
-
-# The built site is served at its address's path, as its host serves it: /streaming/.
-SITE_PATH = urlsplit(PUBLISHED_SITE_URL).path.rstrip("/")
-
-
-class SiteHandler(SimpleHTTPRequestHandler):
-    """Serves the built site as a static host does: at SITE_PATH, with 404.html for a path
-    that is not there."""
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def translate_path(self, path: str) -> str:
-        if not path.startswith(f"{SITE_PATH}/"):
-            return str(Path(self.directory) / "404.html" / "not-here")  # answered with a 404
-        return super().translate_path(path.removeprefix(SITE_PATH))
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
 
 def page_path(page_name: Path) -> str:
@@ -100,15 +44,6 @@ def page_path(page_name: Path) -> str:
     if page_name.name == "index":
         return "" if page_name.parent == Path() else f"{page_name.parent.as_posix()}/"
     return f"{page_name.as_posix()}/"
-
-
-@pytest.fixture(scope="module")
-def site_url(built_site: Path) -> Iterator[str]:
-    handler = functools.partial(SiteHandler, directory=str(built_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}{SITE_PATH}"
-    server.shutdown()
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -123,85 +58,6 @@ def fresh_screenshots(run_dir: Path) -> None:
         SCREENSHOTS.mkdir(parents=True)
 
     once_per_run(run_dir, "screenshots", clear)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
-
-
-PROBES = (Path(__file__).parent / "site_probes.js").read_text()
-
-
-@dataclass
-class Visit:
-    """A first visit to a page, in a fresh context: what it downloaded and what went wrong."""
-
-    page: Page
-    downloaded: dict[str, int]  # url -> bytes, the search worker's fetches included
-    errors: list[str]
-
-    def probe(self, name: str) -> list[str]:
-        return list(self.page.evaluate(f"window.siteProbes.{name}()"))
-
-    def settle(self) -> None:
-        """Wait until the page's own transitions (Material's, after a resize) have ended."""
-        self.page.wait_for_function("document.getAnimations().length === 0", timeout=5_000)
-
-    def close(self) -> None:
-        self.page.context.close()
-
-
-def visit(
-    browser: Browser,
-    url: str,
-    *,
-    width: str = "desktop",
-    scheme: Scheme = "light",
-    routes: dict[str, Callable[[Route], None]] | None = None,
-    **context_options: Any,
-) -> Visit:
-    """A first visit in a fresh context; `routes` answer requests in place of the site."""
-    w, h = WIDTHS[width]
-    context = browser.new_context(
-        viewport={"width": w, "height": h}, color_scheme=scheme, **context_options
-    )
-    try:
-        for pattern, handler in (routes or {}).items():
-            context.route(pattern, handler)
-        downloaded: dict[str, int] = {}
-
-        def count(response: Response) -> None:
-            downloaded[response.url] = len(response.body())
-
-        context.on("response", count)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.goto(url, wait_until="networkidle")
-        page.add_script_tag(content=PROBES)
-    except BaseException:
-        context.close()  # a page that failed to load leaves no browser context behind
-        raise
-    return Visit(page, downloaded, errors)
-
-
-@pytest.fixture
-def visits(browser: Browser) -> Iterator[Callable[..., Visit]]:
-    """`visit()`, with every visit closed after the test, whether it passed or failed."""
-    opened: list[Visit] = []
-
-    def open_(url: str, **options: Any) -> Visit:
-        opened.append(visit(browser, url, **options))
-        return opened[-1]
-
-    yield open_
-    for seen in opened:
-        seen.close()
 
 
 def static_code_texts(built_page: Path) -> list[str]:
@@ -244,27 +100,29 @@ def budget_problems(visit: Visit, site_url: str) -> list[str]:
     ]
 
 
-# Each page twice, each a first visit: at desktop width in the light theme, at phone width in
-# the dark one; so both widths and both themes are seen, and a full-page screenshot of each
-# goes to test-artifacts/screenshots/.
+# Each page is loaded once, as a first visit at desktop width in the light scheme, and looked
+# at twice: at desktop width in the light scheme, then at phone width in the dark one (the
+# reader's system and the header's toggle switch it), with a full-page screenshot of each in
+# test-artifacts/screenshots/. Each is then seen at other widths, resized in place: each
+# scheme at both widths (Material's navigation drawer, for one, shows only on narrow
+# screens), and the narrowest phones, where everything must still fit.
 VIEWS: list[tuple[str, Scheme]] = [("desktop", "light"), ("phone", "dark")]
-# The same visit is then seen at other widths, resized in place: each theme at both widths
-# (Material's navigation drawer, for one, shows only on narrow screens), and the narrowest
-# phones, where everything must still fit.
 ALSO_AT = {"light": [390, 320], "dark": [1366]}
 
 
 @pytest.mark.parametrize(("width", "scheme"), VIEWS, ids=[f"{w}-{s}" for w, s in VIEWS])
-@pytest.mark.parametrize("page_name", PAGES, ids=str)
+@pytest.mark.parametrize("page_name", [same_page(str(p), p, id=str(p)) for p in PAGES])
 def test_a_page_as_a_reader_first_sees_it(
-    visits: Callable[..., Visit],
+    loaded: Callable[[str], Visit],
     site_url: str,
     built_site: Path,
     page_name: Path,
     width: str,
     scheme: Scheme,
 ) -> None:
-    seen = visits(f"{site_url}/{page_path(page_name)}", width=width, scheme=scheme)
+    seen = loaded(f"{site_url}/{page_path(page_name)}")
+    seen.use_scheme(scheme)
+    seen.resize(width)
     shot = SCREENSHOTS / f"{page_name.as_posix().replace('/', '_')}-{width}-{scheme}.jpeg"
     seen.page.screenshot(path=shot, full_page=True, type="jpeg", quality=70)
     problems = {
@@ -276,16 +134,63 @@ def test_a_page_as_a_reader_first_sees_it(
         "text below WCAG AA contrast": seen.probe("lowContrast"),
     }
     for other_width in ALSO_AT[scheme]:
-        seen.page.set_viewport_size({"width": other_width, "height": 844})
-        seen.settle()
+        seen.resize(other_width)
         problems[f"what does not fit {other_width}px"] = seen.probe("overflow")
         problems[f"text below WCAG AA contrast at {other_width}px"] = seen.probe("lowContrast")
-    scheme_used = seen.page.get_attribute("body", COLOR_SCHEME_ATTRIBUTE)
+    scheme_used = seen.scheme()
     shown = seen.probe("codeTexts")
     assert {what: found for what, found in problems.items() if found} == {}
     assert scheme_used == COLOR_SCHEMES[scheme]
     built = built_site / page_path(page_name) / "index.html"
     assert shown == static_code_texts(built), "site.js changed the text of a block"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_first_visit_takes_the_readers_colour_scheme(
+    visits: Callable[..., Visit], site_url: str, built_site: Path, scheme: Scheme
+) -> None:
+    """Material picks the scheme whose media query matches as a page loads, from the palette
+    its template writes into the header; every page carries the same palette, so that a
+    reader who prefers the dark scheme gets it on every page, on a first visit."""
+    seen = visits(f"{site_url}/retrying/", width="phone", scheme=scheme)
+    assert seen.scheme() == COLOR_SCHEMES[scheme]
+    palettes = {
+        page.relative_to(built_site).as_posix(): re.findall(
+            r'<input class="md-option" data-md-color-media="([^"]+)" '
+            r'data-md-color-scheme="([^"]+)"',
+            page.read_text(),
+        )
+        for page in built_site.rglob("index.html")
+    }
+    assert len(palettes) == len(PAGES)
+    wanted = [
+        ("(prefers-color-scheme: light)", "default"),
+        ("(prefers-color-scheme: dark)", "slate"),
+    ]
+    assert {page: found for page, found in palettes.items() if found != wanted} == {}
+
+
+def test_every_visit_downloads_the_whole_page_and_keeps_nothing(
+    visits: Callable[..., Visit], site_url: str
+) -> None:
+    """The visits of a worker share one browser context (tests/browser.py): each must still
+    be a first visit, with nothing cached or stored by an earlier one."""
+    first = visits(f"{site_url}/errors/")
+    first.page.evaluate("localStorage.setItem('left', 'by the first visit')")
+    first.use_scheme("dark")  # Material stores the reader's choice
+    first.close()
+    before = SiteHandler.requested.copy()
+    second = visits(f"{site_url}/errors/")
+    asked = SiteHandler.requested - before
+    stored = second.page.evaluate("Object.keys(localStorage)")
+    got = {urlsplit(url).path for url in second.downloaded}
+    assert sorted(got - set(asked)) == []  # every byte from the site, none from a cache
+    assert {
+        f"{SITE_PATH}/{path}" for path in ("errors/", "assets/site.js", "assets/extra.css")
+    } <= got
+    assert sum(second.downloaded.values()) > 100_000  # the page, Material's styles and scripts
+    assert "left" not in stored  # (Material stores its palette as each page loads)
+    assert second.scheme() == COLOR_SCHEMES["light"]  # not the dark scheme the first chose
 
 
 # Axe checks the whole of WCAG A and AA it can, and its best practices, on the page that holds
@@ -298,15 +203,20 @@ AXE_OPTIONS = {
     # Material's own markup, which this site does not write: its search dialog has no name,
     # and each code block's copy button sits in an unnamed <nav>.
     "rules": {"aria-dialog-name": {"enabled": False}, "landmark-unique": {"enabled": False}},
+    # What the tests read: the violations, each with every node it found (axe's default
+    # reports every rule that passed too, with every node, which costs more than the checks).
+    "resultTypes": ["violations"],
 }
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("page_name", AXE_PAGES)
+@pytest.mark.parametrize("page_name", [same_page(p, p, id=p) for p in AXE_PAGES])
 def test_axe_finds_no_accessibility_problem(
-    visits: Callable[..., Visit], site_url: str, page_name: str, scheme: Scheme
+    loaded: Callable[[str], Visit], site_url: str, page_name: str, scheme: Scheme
 ) -> None:
-    seen = visits(f"{site_url}/{page_name}/", scheme=scheme)
+    seen = loaded(f"{site_url}/{page_name}/")
+    seen.use_scheme(scheme)
+    seen.resize("desktop")
     results = Axe().run(seen.page, options=AXE_OPTIONS)
     assert results.violations_count == 0, results.generate_report()
 
@@ -320,7 +230,9 @@ def test_the_contrast_probe_sees_what_axe_sees(visits: Callable[..., Visit], sit
         + " }"
     )
     found = seen.probe("lowContrast")
-    results = Axe().run(seen.page, options={"runOnly": ["color-contrast"]})
+    results = Axe().run(
+        seen.page, options={"runOnly": ["color-contrast"], "resultTypes": ["violations"]}
+    )
     assert any(name in problem for problem in found for name in HEADER_TITLE_CLASSES)
     assert results.violations_count == 1
 
@@ -356,8 +268,11 @@ def test_a_reader_arriving_from_a_search_result_gets_the_index_at_once(
     assert fetched  # search.highlight marks the words searched for, from the index
 
 
-def test_the_short_answer_is_set_at_body_size(visits: Callable[..., Visit], site_url: str) -> None:
-    page = visits(f"{site_url}/first-stream/").page
+@pytest.mark.parametrize("page_name", [same_page("first-stream", "first-stream")])
+def test_the_short_answer_is_set_at_body_size(
+    loaded: Callable[[str], Visit], site_url: str, page_name: str
+) -> None:
+    page = loaded(f"{site_url}/{page_name}/").page
     size = "p => getComputedStyle(p).fontSize"
     answer = page.eval_on_selector(".admonition p:not(.admonition-title)", size)
     body = page.eval_on_selector(ARTICLE_PARAGRAPH, size)
@@ -394,13 +309,12 @@ def test_a_console_block_copies_without_prompt_or_output(
     assert "$" not in copied
 
 
-def test_the_404_page_keeps_its_styles_at_any_depth(browser: Browser, site_url: str) -> None:
-    page = browser.new_page()
-    try:
-        response = page.goto(f"{site_url}/no/such/page/", wait_until="networkidle")
-        header = page.eval_on_selector(HEADER, "h => getComputedStyle(h).backgroundColor")
-    finally:
-        page.close()
+def test_the_404_page_keeps_its_styles_at_any_depth(
+    visits: Callable[..., Visit], site_url: str
+) -> None:
+    seen = visits(f"{site_url}/no/such/page/")
+    header = seen.page.eval_on_selector(HEADER, "h => getComputedStyle(h).backgroundColor")
+    response = seen.response
     assert response is not None
     assert response.status == 404
     assert header == "rgb(191, 54, 12)"  # the primary colour: the stylesheet was found

@@ -1,4 +1,10 @@
-"""The commands a reader types, run exactly as the README and the pages give them."""
+"""The commands a reader types, run exactly as the README and the pages give them.
+
+Each command a reader types runs once as a reader runs it, in a new process (`run`); the
+other cases of the same commands, the mistakes and the help, run the package's command
+(`python -m stream_replay`) in a fork of this process, which has imported everything already
+(`tool`, tests/forked.py): the same code, the same arguments, output and exit code.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,7 @@ import pytest
 
 from stream_replay import ReplayServer, load_recordings_for, parse_fault
 
+from .forked import run_python, run_tool
 from .project import DOCS_DIR, RECORDINGS_DIR, ROOT, output_file, subprocess_env
 
 pytestmark = pytest.mark.e2e
@@ -23,14 +30,23 @@ CURL_STREAM = Path("snippets/wire_format/curl_stream.sh")
 
 
 def run(*command: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """A command as a reader types it, in a new process."""
     return subprocess.run(
         command, cwd=ROOT, env=subprocess_env(**env), capture_output=True, text=True, timeout=60
     )
 
 
+def tool(*arguments: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`python -m stream_replay ARGUMENTS` (what dev.py runs), in a fork of this process."""
+    return run_tool(*arguments, timeout=60, env=env)
+
+
 @pytest.mark.parametrize("snippet", [TEXT_STREAM, CURL_STREAM], ids=str)
 def test_dev_run_replays_a_snippet_as_a_reader_would(snippet: Path) -> None:
-    result = run(sys.executable, "dev.py", "run", str(snippet), "--speed", "0")
+    if snippet == TEXT_STREAM:  # the command as typed, once
+        result = run(sys.executable, "dev.py", "run", str(snippet), "--speed", "0")
+    else:  # the same command, for the other kind of snippet
+        result = tool("run", str(snippet), "--speed", "0")
     assert result.returncode == 0, result.stderr
     assert result.stdout == output_file(ROOT / snippet).read_text()
     recording = Path("recordings", *snippet.parts[1:]).with_suffix(".toml").as_posix()
@@ -69,7 +85,15 @@ def test_the_replay_server_alone_serves_a_plain_snippet_run(with_snippet: bool) 
                 exports[name] = value
             if line.startswith("Press Ctrl-C"):
                 break
-        result = run(sys.executable, str(TEXT_STREAM), **exports)
+        # `python snippets/...py`, in a fork of this process
+        result = run_python(
+            [str(TEXT_STREAM)],
+            cwd=ROOT,
+            env=subprocess_env(**exports),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -86,7 +110,7 @@ def test_the_replay_server_alone_serves_a_plain_snippet_run(with_snippet: bool) 
 
 
 def test_live_without_a_key_says_what_is_missing() -> None:
-    result = run(sys.executable, "-m", "stream_replay", "run", "--live", str(TEXT_STREAM))
+    result = tool("run", "--live", str(TEXT_STREAM))
     assert result.returncode == 1
     assert "--live needs ANTHROPIC_API_KEY" in result.stderr
 
@@ -95,7 +119,7 @@ def test_check_reports_a_malformed_recording(tmp_path: Path) -> None:
     broken = tmp_path / "broken.toml"
     text = (ROOT / "recordings/first_stream/raw_events.toml").read_text()
     broken.write_text(text.replace('"text":"Bonjour"}}', '"text":"Bonjour"}'))
-    result = run(sys.executable, "dev.py", "check", str(broken))
+    result = tool("check", str(broken))
     assert result.returncode == 1
     assert f"{broken}:59: data is not valid JSON" in result.stderr
     ok = run(sys.executable, "dev.py", "check", "recordings")
@@ -105,9 +129,7 @@ def test_check_reports_a_malformed_recording(tmp_path: Path) -> None:
 
 
 def test_a_fault_is_reproduced_from_the_command_line() -> None:
-    result = run(
-        sys.executable, "dev.py", "run", str(TEXT_STREAM), "--speed", "0", "--fault", "cut:5"
-    )
+    result = tool("run", str(TEXT_STREAM), "--speed", "0", "--fault", "cut:5")
     assert result.returncode != 0
     # Events 4 and 5 carry the first two pieces of text; then the connection dropped.
     assert result.stdout == "Streaming lets a chat app show"
@@ -115,7 +137,7 @@ def test_a_fault_is_reproduced_from_the_command_line() -> None:
 
 
 def test_a_bad_fault_spec_is_refused_with_the_list() -> None:
-    result = run(sys.executable, "-m", "stream_replay", "run", str(TEXT_STREAM), "--fault", "x")
+    result = tool("run", str(TEXT_STREAM), "--fault", "x")
     assert result.returncode == 2
     assert "not a fault: 'x'" in result.stderr
     assert "cut-mid:N" in result.stderr
@@ -137,7 +159,7 @@ def test_a_busy_port_is_one_line() -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = run(sys.executable, "-m", "stream_replay", "serve", "--port", str(port))
+        result = tool("serve", "--port", str(port))
     assert result.returncode == 1
     assert one_line_error(result) == (
         f"stream-replay: port {port} on 127.0.0.1 is in use; choose another with --port"
@@ -153,7 +175,7 @@ def test_a_busy_port_is_one_line() -> None:
     ],
 )
 def test_check_refuses_what_it_cannot_check(target: str, message: str) -> None:
-    result = run(sys.executable, "dev.py", "check", target)
+    result = tool("check", target)
     assert result.returncode == 1
     assert one_line_error(result) == f"stream-replay: {message}"
     assert "checked" not in result.stdout
@@ -163,30 +185,28 @@ def test_check_passes_the_real_api_streams_when_present() -> None:
     shared = ROOT.parent / "shared" / "real-streams"
     if not shared.is_dir():
         pytest.skip("the reference streams are not beside this clone")
-    result = run(sys.executable, "dev.py", "check", str(shared), "recordings")
+    result = tool("check", str(shared), "recordings")
     assert result.returncode == 0, result.stderr
     assert "all well-formed" in result.stdout
 
 
 @pytest.mark.parametrize("speed", ["nan", "inf", "-1", "fast"])
 def test_a_speed_must_be_a_finite_number(speed: str) -> None:
-    result = run(sys.executable, "-m", "stream_replay", "run", str(TEXT_STREAM), "--speed", speed)
+    result = tool("run", str(TEXT_STREAM), "--speed", speed)
     assert result.returncode == 2
     assert "--speed" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_run_help_lists_the_faults_it_promises() -> None:
-    result = run(sys.executable, "-m", "stream_replay", "run", "--help")
+    result = tool("run", "--help")
     assert "see the list below" in " ".join(result.stdout.split())
     for spec in ("cut:N", "cut-mid:N", "stall:N:T", "http:STATUS[:RETRY_AFTER]"):
         assert spec in result.stdout
 
 
 def test_a_fault_out_of_range_is_refused_from_the_command_line() -> None:
-    result = run(
-        sys.executable, "-m", "stream_replay", "run", str(TEXT_STREAM), "--fault", "drip:0:1"
-    )
+    result = tool("run", str(TEXT_STREAM), "--fault", "drip:0:1")
     assert result.returncode == 2
     assert "B (bytes a time) must be a whole number, 1 or more" in result.stderr
 

@@ -17,6 +17,7 @@ import yaml  # type: ignore[import-untyped]  # (mkdocs's own dependency)
 from stream_replay import Recording, ReplayServer, load_recording, parse_recording
 from stream_replay._drift import drift, structure
 
+from .forked import run_tool as tool
 from .project import RECORDINGS_DIR, ROOT, subprocess_env
 
 THINKING = RECORDINGS_DIR / "content_blocks" / "thinking_events.toml"
@@ -173,6 +174,7 @@ def test_structure_ignores_how_many_deltas_and_pings() -> None:
 
 
 def dev(*args: str, cwd: Path = ROOT, **env: str) -> subprocess.CompletedProcess[str]:
+    """`python3 dev.py ARGS` as a reader types it, in a new process."""
     return subprocess.run(
         [sys.executable, "dev.py", *args],
         cwd=cwd,
@@ -190,10 +192,10 @@ def test_the_drift_command_prints_a_structural_diff(tmp_path: Path) -> None:
     same = dev("drift", str(TEXT), str(TEXT))
     assert same.returncode == 0, same.stderr
     assert "1 recording(s) compared: 0 with structural drift." in same.stdout
-    found = dev("drift", str(TEXT), str(changed))
+    found = tool("drift", str(TEXT), str(changed))
     assert found.returncode == 3
     assert "fields of message_delta: - usage.output_tokens, + usage.output_count" in found.stdout
-    missing = dev("drift", str(TEXT), str(tmp_path / "nothing.toml"))
+    missing = tool("drift", str(TEXT), str(tmp_path / "nothing.toml"))
     assert missing.returncode == 1
     assert "Traceback" not in missing.stderr
 
@@ -210,13 +212,12 @@ def test_drift_live_rerecords_each_snippet_and_compares(tmp_path: Path) -> None:
     ]
     # The replay server stands in for the live API, through $ANTHROPIC_BASE_URL.
     with ReplayServer(recordings, speed=0) as api:
-        result = subprocess.run(
-            [sys.executable, "-m", "stream_replay", "drift", "--live", *snippets],
+        result = tool(
+            "drift",
+            "--live",
+            *snippets,
             cwd=project,
-            env=subprocess_env(ANTHROPIC_API_KEY="k", ANTHROPIC_BASE_URL=api.url),
-            capture_output=True,
-            text=True,
-            timeout=120,
+            env={"ANTHROPIC_API_KEY": "k", "ANTHROPIC_BASE_URL": api.url},
         )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 recording(s) compared: 0 with structural drift." in result.stdout

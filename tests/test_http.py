@@ -10,12 +10,15 @@ import time
 import weakref
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from stream_replay import ReplayServer
+from stream_replay import ReplayServer, load_recording
 from stream_replay._http import ThreadedServer
 from stream_replay._recorder import RecordingProxy
+
+from .project import PLACEHOLDER_KEY, RECORDINGS_DIR
 
 
 def accepted_sockets(server: ThreadedServer, timeout: float = 5.0) -> list[socket.socket]:
@@ -43,6 +46,47 @@ def test_accepted_connections_send_small_writes_at_once(
         with socket.create_connection((host, int(port)), timeout=5):
             [accepted] = accepted_sockets(server)
             assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+
+
+def test_one_sdk_client_gets_each_first_event_on_time_on_its_kept_alive_connection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # What the test above guards against, as a reader's client sees it: one
+    # anthropic.Anthropic() streams a recording eight times over one connection. Were Nagle
+    # and delayed ACKs back, every stream after the first would be at least 40 ms late (44 ms
+    # and more when this test was run without the fix); a busy machine delays some streams
+    # too, but not every one: only the fastest must be on time, within a bound that leaves it
+    # room (`python3 dev.py bench --only fidelity` prints the exact figures).
+    import anthropic
+
+    recording = load_recording(RECORDINGS_DIR / "wire_format" / "wire_lines.toml")
+    first = next(e for e in recording.response.events if e.name != "ping")
+    body = dict(recording.request.body)
+    known = {name: body.pop(name) for name in ("model", "max_tokens", "messages")}
+    del body["stream"]
+    connects: list[Any] = []
+    connect = socket.socket.connect
+
+    def counted(sock: socket.socket, address: Any) -> None:
+        connects.append(address)
+        return connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", counted)
+    late = []
+    speed = 4  # the recorded pace, four times as fast: the same writes, closer together
+    with ReplayServer([recording] * 8, speed=speed) as server:
+        client = anthropic.Anthropic(base_url=server.url, api_key=PLACEHOLDER_KEY, max_retries=0)
+        for _ in range(8):
+            started, arrived = time.perf_counter(), None
+            with client.messages.create(**known, stream=True, extra_body=body) as stream:
+                for _event in stream:
+                    arrived = arrived or time.perf_counter() - started
+            assert arrived is not None
+            late.append(arrived - first.at / speed)
+        client.close()
+    assert len(server.served) == 8
+    assert len(connects) == 1, connects  # one connection, kept alive for every stream
+    assert min(late[1:]) < 0.035, late
 
 
 def test_a_closed_connection_leaves_nothing_behind() -> None:

@@ -7,20 +7,14 @@ docs/interview/questions.toml; without it, these tests fail when a committed fil
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 import math
-import os
 import re
-import shutil
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import anthropic
 import httpx2
@@ -42,6 +36,7 @@ from anthropic.types import (
 
 from stream_replay import CutAfter, ReplayServer, StallBefore, load_recording
 
+from .browser import Visit, same_page
 from .interview import (
     ANSWER_WORDS,
     BANK_DIR,
@@ -59,9 +54,6 @@ from .interview import (
 from .interview_render import rendered_pages
 from .project import DOCS_DIR, PLACEHOLDER_KEY, RECORDINGS_DIR, ROOT, TIME_TOLERANCE
 from .theme import CHROME
-
-if TYPE_CHECKING:
-    from playwright.sync_api import Page
 
 QUESTIONS = load_bank()
 PAGES = rendered_pages(QUESTIONS)
@@ -490,8 +482,6 @@ def test_the_relay_keepalive_on_the_bank_pages_is_fastapis() -> None:
 
 # The built pages: the markup as the browser gets it, the cheat sheet printed by Chromium.
 
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-
 
 @dataclass
 class BuiltQuestion:
@@ -567,56 +557,32 @@ def test_the_built_pages_hold_the_markup_the_practice_scripts_read(built_site: P
         assert built_question.summaries[0] == "Show answer", q.id
 
 
-@pytest.fixture(scope="module")
-def served_site(built_site: Path) -> Iterator[str]:
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(built_site))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
 def pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
 
 
-@pytest.fixture
-def chromium_page() -> Iterator[Page]:
-    """A page of Debian's Chromium, as tests/test_browser.py launches it."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("no Chromium here (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    from .test_browser import FLAGS
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
-
-
-@pytest.mark.parametrize("paper", ["A4", "Letter"])
+@pytest.mark.parametrize(
+    "paper", [same_page("interview/cheat-sheet", paper, id=paper) for paper in ("A4", "Letter")]
+)
 def test_the_cheat_sheet_prints_on_two_pages_at_most(
-    served_site: str, chromium_page: Page, paper: str
+    loaded: Callable[[str], Visit], site_url: str, paper: str
 ) -> None:
-    page = chromium_page
-    page.goto(f"{served_site}/interview/cheat-sheet/", wait_until="networkidle")
+    seen = loaded(f"{site_url}/interview/cheat-sheet/")
+    seen.use_scheme("light")
+    seen.resize("desktop")
+    page = seen.page
     pdf = page.pdf(format=paper, print_background=True)
     shown = "s => [...document.querySelectorAll(s)].some(e => e.checkVisibility())"
     on_screen = page.evaluate(shown, CHROME)
     page.emulate_media(media="print")
-    printed = page.evaluate(shown, CHROME)
-    # Page two starts with the reference tables: "say this" fills page one alone.
-    second_half_breaks = page.evaluate(
-        "getComputedStyle(document.querySelector('.cheat-sheet-reference')).breakBefore"
-    )
+    try:
+        printed = page.evaluate(shown, CHROME)
+        # Page two starts with the reference tables: "say this" fills page one alone.
+        second_half_breaks = page.evaluate(
+            "getComputedStyle(document.querySelector('.cheat-sheet-reference')).breakBefore"
+        )
+    finally:
+        page.emulate_media(media="null")  # no emulation: page.pdf() prints with print CSS
     pages = pdf_pages(pdf)
     assert 1 <= pages <= 2, f"the cheat sheet prints on {pages} {paper} pages"
     # Header, navigation and footer on screen; the print stylesheet hides them on paper.
@@ -633,17 +599,15 @@ BADGE_LOOKS = (
 
 
 def test_an_answer_is_set_at_body_size_and_the_badges_differ(
-    served_site: str, chromium_page: Page
+    visits: Callable[..., Visit], site_url: str
 ) -> None:
-    page = chromium_page
-    page.goto(f"{served_site}/interview/failures/", wait_until="networkidle")
+    page = visits(f"{site_url}/interview/failures/").page
     page.locator("details.iq-answer > summary").first.click()
     size = "e => getComputedStyle(e).fontSize"
     answer = page.eval_on_selector("details.iq-answer[open] > p", size)
     body = page.eval_on_selector("article", size)
     looks = page.evaluate(BADGE_LOOKS)
-    page.goto(f"{served_site}/interview/system-design/", wait_until="networkidle")
-    looks += page.evaluate(BADGE_LOOKS)
+    looks += visits(f"{site_url}/interview/system-design/").page.evaluate(BADGE_LOOKS)
     assert answer == body
     by_level = {look.split("|")[0]: tuple(look.split("|")[1:]) for look in looks}
     assert set(by_level) == {"Junior", "Mid", "Senior", "Design"}

@@ -23,18 +23,12 @@ from playwright.sync_api import Locator, Route
 from stream_replay import ReplayServer, parse_fault
 from stream_replay._player import player_file
 
-from . import test_browser
+from .browser import Visit
 from .project import PLACEHOLDER_KEY, PLAYERS
-from .test_browser import AXE_OPTIONS, Visit, budget_problems
+from .test_browser import AXE_OPTIONS, budget_problems
 from .test_events import request_of
 from .test_player_data import players_on_pages, recording_of
 from .theme import PAGE_TITLE
-
-# The page tests' fixtures: Chromium as they launch it, the built site served, and visits
-# closed after each test.
-browser = test_browser.browser
-site_url = test_browser.site_url
-visits = test_browser.visits
 
 PLAYED = {player_file(key, specs): (key, specs) for key, specs in PLAYERS}
 # (page, key, fault specs) of every player on a page; the page as its URL path names it.
@@ -466,15 +460,16 @@ def test_a_played_player_fits_and_reads_in_both_themes(
     open_player: Any, page: str, key: str, specs: tuple[str, ...]
 ) -> None:
     problems: dict[str, list[str]] = {}
-    for scheme in ("light", "dark"):
-        seen, player = open_player(page, scheme=scheme)
-        play_to_the_end(player, "0")
+    seen, player = open_player(page)
+    play_to_the_end(player, "0")
+    for scheme in ("light", "dark"):  # the played player, switched to the dark scheme
+        seen.use_scheme(scheme)
         for width in (1366, 390, 320):
-            seen.page.set_viewport_size({"width": width, "height": 844})
-            seen.settle()
+            seen.resize(width)
             problems[f"{scheme} {width}px: too wide"] = seen.probe("overflow")
             problems[f"{scheme} {width}px: low contrast"] = seen.probe("lowContrast")
-        problems[f"{scheme}: console"] = seen.errors
+        problems[f"{scheme}: console"] = list(seen.errors)
+    assert read(player)["state"] == "ended"
     assert {what: found for what, found in problems.items() if found} == {}
 
 

@@ -182,7 +182,7 @@ def test_the_social_card_is_the_picture_of_its_svg(update_outputs: bool) -> None
     it names the SVG it was rendered from, which must be the SVG as it is now."""
     digest = hashlib.sha256(CARD_SVG.read_bytes()).hexdigest()
     if update_outputs and (not CARD_PNG.exists() or png_source(CARD_PNG.read_bytes()) != digest):
-        from .test_browser import CHROMIUM, FLAGS
+        from .browser import CHROMIUM, FLAGS
 
         render_card(CHROMIUM, FLAGS)
     card = CARD_PNG.read_bytes()

@@ -9,15 +9,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, Route
 
-from . import test_browser
-from .test_browser import Visit
+from .browser import Visit
 from .theme import PAGE_TITLE, SEARCH_INDEX_NAMES, SEARCH_INPUT
 
-# The page tests' fixtures: Chromium as they launch it, the built site served, and visits
-# closed after each test.
-browser = test_browser.browser
-site_url = test_browser.site_url
-visits = test_browser.visits
+# The built site, served, and visits closed after each test: the fixtures of tests/browser.py.
 
 
 def copy_button(page: Page) -> Locator:

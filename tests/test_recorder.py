@@ -17,10 +17,11 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from stream_replay import Recording, ReplayServer, load_recording, parse_fault
+from stream_replay import Recording, ReplayServer, _recorder, load_recording, parse_fault
 from stream_replay._recorder import RecordingProxy, record_snippet
 from stream_replay._secrets import SecretFinder
 
+from .forked import forking_subprocess
 from .project import RECORDINGS_DIR, ROOT, SNIPPETS_DIR
 
 FAKE_KEY = "sk-ant-api03-" + "x" * 20
@@ -29,6 +30,14 @@ TODAY = dt.date(2026, 11, 30)
 ORIGINALS = {
     path.stem: load_recording(path) for path in (RECORDINGS_DIR / "first_stream").glob("*.toml")
 }
+
+
+@pytest.fixture(autouse=True)
+def snippets_forked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The recorder runs each snippet in a process of its own, as `python SNIPPET`: here a fork
+    of this one (tests/forked.py), which has imported the SDK already. tests/test_cli.py
+    records through the command itself, with a new interpreter."""
+    monkeypatch.setattr(_recorder, "subprocess", forking_subprocess)
 
 
 @pytest.fixture

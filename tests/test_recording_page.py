@@ -7,13 +7,13 @@ import re
 import runpy
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from stream_replay import RecordingError, ReplayServer, load_recording, parse_recording
 
+from .forked import run_python
 from .pages import fenced_blocks
 from .project import DOCS_DIR, RECORDINGS_DIR, ROOT, subprocess_env
 
@@ -61,11 +61,12 @@ def project(tmp_path: Path) -> Path:
 
 def typed(command: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """A command as a reader types it (after `export ANTHROPIC_API_KEY=...`), run as dev.py
-    runs it, in this environment: a copy never builds or touches an environment of its own."""
+    runs it, in this environment: a copy never builds or touches an environment of its own.
+    (`python -m stream_replay ...`, in a fork of this process: tests/forked.py.)"""
     python, script, action, *arguments = command.split()
     assert (python, script) == ("python3", "dev.py")
-    return subprocess.run(
-        [sys.executable, "-m", "stream_replay", DEV_COMMANDS[action], *arguments],
+    return run_python(
+        ["-m", "stream_replay", DEV_COMMANDS[action], *arguments],
         cwd=cwd,
         env=subprocess_env(**env),
         capture_output=True,
@@ -134,8 +135,8 @@ def test_the_drift_report_shown_is_what_drift_prints(tmp_path: Path, update_outp
     new = tmp_path / "new" / "raw_events.toml"
     new.parent.mkdir()
     new.write_text(changed)
-    result = subprocess.run(
-        [sys.executable, "dev.py", "drift", stored, os.path.relpath(new, ROOT)],
+    result = run_python(  # python3 dev.py drift STORED NEW: tests/test_drift.py runs it so
+        ["-m", "stream_replay", "drift", stored, os.path.relpath(new, ROOT)],
         cwd=ROOT,
         env=subprocess_env(),
         capture_output=True,

@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -33,6 +33,9 @@ from stream_replay import (
     parse_fault,
 )
 from stream_replay._http import ThreadedServer
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext
 
 from .project import (
     DOCS_DIR,
@@ -472,33 +475,27 @@ EVENT_SOURCE = """
 
 
 @contextmanager
-def chromium_page(tmp_path: Path, origin: str) -> Iterator[Any]:
-    """A Chromium page at `origin`/ whose document is served by the test, not by the relay."""
-    from playwright.sync_api import sync_playwright
-
-    from .test_browser import CHROMIUM, FLAGS  # skips the test where there is no Chromium
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch_persistent_context(
-            tmp_path, executable_path=CHROMIUM, args=FLAGS
+def chromium_page(context: BrowserContext, origin: str) -> Iterator[Any]:
+    """A Chromium page at `origin`/ whose document is served by the test, not by the relay:
+    a page of the worker's browser context (tests/browser.py), closed with what it stored."""
+    page = context.new_page()
+    try:
+        page.route(
+            f"{origin}/",
+            lambda route: route.fulfill(body=CHAT_PAGE, content_type="text/html"),
         )
-        try:
-            page = browser.new_page()
-            page.route(
-                f"{origin}/",
-                lambda route: route.fulfill(body=CHAT_PAGE, content_type="text/html"),
-            )
-            page.goto(f"{origin}/")
-            yield page
-        finally:
-            browser.close()
+        page.goto(f"{origin}/")
+        yield page
+    finally:
+        page.close()
+        context.clear_cookies()
 
 
 CHAT_PAGE = '<!doctype html><title>chat</title><p id="answer"></p><p id="status"></p>'
 
 
 def test_a_browser_gets_the_events_by_name_and_would_reconnect_at_the_end(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, browser_context: BrowserContext
 ) -> None:
     # relay.md: EventSource dispatches each event under its name; when the response ends it
     # fires an `error` event of its own (no data) and is CONNECTING again, so the page must
@@ -506,7 +503,7 @@ def test_a_browser_gets_the_events_by_name_and_would_reconnect_at_the_end(
     url = "/chat?q=" + QUESTION
     with (
         relay_against_replay(monkeypatch, [ErrorEvent(5, on_request=2)]) as (relay, upstream),
-        chromium_page(tmp_path, relay.url) as page,
+        chromium_page(browser_context, relay.url) as page,
     ):
         finished = page.evaluate(EVENT_SOURCE, url)
         failed = page.evaluate(EVENT_SOURCE, url)
@@ -566,7 +563,10 @@ def test_the_page_gives_the_stall_proxy_and_keepalive_of_the_test() -> None:
     ("keepalive", "survives"), [(KEEPALIVE, True), (None, False)], ids=["keepalive", "none"]
 )
 def test_the_page_survives_a_stall_behind_an_idle_closing_proxy_thanks_to_keepalives(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, keepalive: float | None, survives: bool
+    monkeypatch: pytest.MonkeyPatch,
+    browser_context: BrowserContext,
+    keepalive: float | None,
+    survives: bool,
 ) -> None:
     # relay.md: the API is silent for 1 s after the first text; a proxy closes connections idle
     # for 0.5 s. With a keepalive every 0.2 s the page shows the whole answer; with FastAPI's
@@ -575,7 +575,7 @@ def test_the_page_survives_a_stall_behind_an_idle_closing_proxy_thanks_to_keepal
     with (
         relay_against_replay(monkeypatch, [stall], keepalive=keepalive) as (relay, upstream),
         IdleClosingProxy(relay.url, idle=PROXY_IDLE) as proxy,
-        chromium_page(tmp_path, proxy.url) as page,
+        chromium_page(browser_context, proxy.url) as page,
     ):
         # The text before the stall is on the page while the stream is open: as it arrives.
         answer, status, state = ask_in_chromium(page, midway=FIRST_TWO_TEXTS)
@@ -590,12 +590,12 @@ def test_the_page_survives_a_stall_behind_an_idle_closing_proxy_thanks_to_keepal
 
 
 def test_the_page_shows_a_truncated_stream_as_an_error_with_its_request_id(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, browser_context: BrowserContext
 ) -> None:
     # relay.md: the stream from the API ends cleanly after 6 events, before message_stop.
     with (
         relay_against_replay(monkeypatch, recordings=[shortened(6)]) as (relay, upstream),
-        chromium_page(tmp_path, relay.url) as page,
+        chromium_page(browser_context, relay.url) as page,
     ):
         answer, status, state = ask_in_chromium(page)
         assert len(upstream.served) == 1

@@ -124,7 +124,7 @@ def main(argv: list[str]) -> int:
         "snippets": lambda: suite.snippets(args.runs),
         "suite": suite.suite,
         "site": lambda: site.site(args.runs),
-        "costs": costs.measure,
+        "costs": lambda: costs.measure(args.runs),
     }
     about = machine()
     print(

@@ -130,13 +130,13 @@ def recording_text(events: int) -> str:
     return head + body
 
 
-def load_time(events: int) -> str:
-    """Wall time and CPU time (the second is steadier on a busy machine); best of three."""
+def load_time(events: int, runs: int) -> str:
+    """Wall time and CPU time (the second is steadier on a busy machine); best of `runs`."""
     text = recording_text(events)
     result: list[tuple[float, float]] = []
 
     def load() -> None:
-        for _ in range(3):
+        for _ in range(runs):
             wall, cpu = time.monotonic(), time.process_time()
             parse_recording(text, "recordings/big.toml")
             result.append((time.monotonic() - wall, time.process_time() - cpu))
@@ -150,22 +150,18 @@ def load_time(events: int) -> str:
     return f"{wall:7.2f} s ({cpu:.2f} s of CPU)"
 
 
-def mismatch_work(size: int) -> str:
+def mismatch_work(size: int, recordings: list[Recording], runs: int) -> str:
     """In process, without HTTP: matching a request against every project recording, and
-    (when none matches) finding the closest and its difference. Best of three."""
+    (when none matches) finding the closest and its difference. Best of `runs`."""
     from stream_replay import IncomingRequest
     from stream_replay._matching import closest_recording, request_diff
 
-    recordings = [
-        load_recording(path, name=path.relative_to(ROOT))
-        for path in sorted((ROOT / "recordings").rglob("*.toml"))
-    ]
     sample = load_recording(SAMPLE)
     body = json.loads(json.dumps(sample.request.body))
     body["messages"][0]["content"] = text_of(size)
     request = IncomingRequest("POST", "/v1/messages", dict(sample.request.headers), body)
     best = LIMIT
-    for _ in range(3):
+    for _ in range(runs):
         start = time.monotonic()
         assert not any(request.matches(r.request) for r in recordings)
         closest = closest_recording(recordings, request)
@@ -175,8 +171,8 @@ def mismatch_work(size: int) -> str:
     return f"{best * 1000:8.1f} ms against {len(recordings)} recordings"
 
 
-def measure() -> dict[str, object]:
-    """Each figure as a line of text, printed as it is measured."""
+def measure(runs: int = 3) -> dict[str, object]:
+    """Each figure as a line of text, printed as it is measured; each the best of `runs`."""
     lines: list[str] = []
 
     def say(line: str) -> None:
@@ -189,8 +185,13 @@ def measure() -> dict[str, object]:
         with contextlib.redirect_stderr(io.StringIO()):
             latency = mismatch_latency(size)
         say(f"mismatch, body of {size:>9,} bytes: {latency}")
+    recordings = [
+        load_recording(path, name=path.relative_to(ROOT))
+        for path in sorted((ROOT / "recordings").rglob("*.toml"))
+    ]
     for size in sizes:
-        say(f"mismatch work in process, {size:>9,} bytes: {mismatch_work(size)}")
+        work = mismatch_work(size, recordings, runs)
+        say(f"mismatch work in process, {size:>9,} bytes: {work}")
     for events in (8_000, 50_000):
-        say(f"load a recording of {events:>6,} events: {load_time(events)}")
+        say(f"load a recording of {events:>6,} events: {load_time(events, runs)}")
     return {"lines": lines}

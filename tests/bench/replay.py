@@ -5,6 +5,11 @@ in its own process, loaded with every recording; the clients are this process's,
 127.0.0.1, with asyncio and httpx, each stream on a new connection. The clock of a stream
 starts before its connection is opened, as a reader's does: connecting, sending the request
 and the server's work before the first byte all count.
+
+Fidelity is measured against the floor too (tests/bench/floor.py: plain asyncio writing the
+same bytes on the same schedule), with the same clients in the same run, and through one
+`anthropic.Anthropic()` client that keeps its connections alive from stream to stream, as the
+SDK, the snippets and readers' own tests talk to the server.
 """
 
 from __future__ import annotations
@@ -17,18 +22,21 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
-from stream_replay import Recording, load_recording
+from stream_replay import Recording, ReplayServer, load_recording
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "replay-no-key-needed"
-SERVING = re.compile(r"on (http://127\.0\.0\.1:\d+) at speed")
+SERVING = re.compile(r"on (http://127\.0\.0\.1:\d+)")
+SDK_AT_ONCE = 4  # threads sharing the one SDK client, each streaming recordings in turn
 
 
 def all_recordings() -> list[Recording]:
@@ -54,24 +62,33 @@ def request_key(recording: Recording) -> str:
 
 class ServerProcess:
     """`python -m stream_replay serve --port 0 --speed S`, every recording; a context manager.
+    With `floor`, the floor (tests/bench/floor.py, speed 1) instead.
 
     `peak_rss` is the server's peak resident memory in bytes, known once it has stopped.
     """
 
-    def __init__(self, speed: float) -> None:
+    def __init__(self, speed: float, *, floor: bool = False) -> None:
         self.speed = speed
         self.url = ""
         self.peak_rss: int | None = None
         self._process: subprocess.Popen[str] | None = None
+        serve = [sys.executable, "-m", "stream_replay", "serve", "--port", "0"]
+        self._command = (
+            [sys.executable, "-m", "tests.bench.floor"]
+            if floor
+            else [*serve, "--speed", f"{speed:g}"]
+        )
 
     def __enter__(self) -> ServerProcess:
-        command = [sys.executable, "-m", "stream_replay", "serve", "--port", "0"]
         self._process = subprocess.Popen(
-            [*command, "--speed", f"{self.speed:g}"],
+            self._command,
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
+            # Ctrl-C stops it, even when the bench was started in the background (which
+            # leaves SIGINT ignored, and the child would inherit that).
+            preexec_fn=_default_sigint if os.name == "posix" else None,
         )
         assert self._process.stdout is not None
         first = self._process.stdout.readline()
@@ -95,6 +112,10 @@ class ServerProcess:
             process.wait(timeout=30)
         if process.stdout:
             process.stdout.close()
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @dataclass
@@ -185,12 +206,12 @@ def percentile(values: Sequence[float], p: float) -> float:
     return ordered[rank - 1]
 
 
-def fidelity_run(at_once: int) -> dict[str, float]:
+def fidelity_run(at_once: int, *, floor: bool = False) -> dict[str, float]:
     recordings = all_recordings()
     groups: dict[str, list[Recording]] = {}
     for recording in recordings:
         groups.setdefault(request_key(recording), []).append(recording)
-    with ServerProcess(speed=1) as server:
+    with ServerProcess(speed=1, floor=floor) as server:
         streams = asyncio.run(replay(server.url, recordings, at_once))
     late: list[float] = []
     first_late: list[float] = []
@@ -220,20 +241,138 @@ def fidelity_run(at_once: int) -> dict[str, float]:
     }
 
 
+def sdk_run(*, floor: bool = False) -> dict[str, float]:
+    """One `anthropic.Anthropic()` client, every streamed recording in turn (SDK_AT_ONCE
+    threads share it, each reading its streams to the end so that the connection is kept
+    alive for its next one): how late each stream's first event reaches the loop."""
+    import anthropic
+
+    # Recordings that answer the same request go to one thread, one after the other, so that
+    # each stream is timed against the recording served to it (they are served in turn).
+    groups: dict[str, list[Recording]] = {}
+    for recording in all_recordings():
+        if recording.response.events:
+            groups.setdefault(request_key(recording), []).append(recording)
+    todo = list(reversed(groups.values()))
+    late: list[float] = []
+    lock = threading.Lock()
+    warm(anthropic, todo[-1][0])
+    with ServerProcess(speed=1, floor=floor) as server:
+        client = anthropic.Anthropic(base_url=server.url, api_key=KEY, max_retries=0)
+
+        def streams() -> None:
+            while True:
+                with lock:
+                    if not todo:
+                        return
+                    group = todo.pop()
+                for recording in group:
+                    stream_one(recording)
+
+        def stream_one(recording: Recording) -> None:
+            first = next(e for e in recording.response.events if e.name != "ping")
+            started = time.perf_counter()
+            arrived = None
+            try:
+                with create(client, recording) as stream:
+                    for _ in stream:
+                        if arrived is None:
+                            arrived = time.perf_counter() - started
+            except anthropic.APIError:  # a recording that ends in a cut connection
+                pass
+            with lock:
+                if arrived is None:
+                    failed.append(f"{recording.name}: the SDK saw no event")
+                else:
+                    late.append(arrived - first.at)
+
+        failed: list[str] = []
+        workers = [threading.Thread(target=streams) for _ in range(SDK_AT_ONCE)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        client.close()
+    if failed or len(late) != sum(map(len, groups.values())):
+        raise RuntimeError("; ".join(failed) or "a stream was not timed")
+    ms = [x * 1000 for x in late]
+    return {
+        "streams": float(len(ms)),
+        "first_event_p50_ms": percentile(ms, 50),
+        "first_event_p95_ms": percentile(ms, 95),
+        "first_event_max_ms": max(ms),
+    }
+
+
+def warm(anthropic: Any, recording: Recording) -> None:
+    """The SDK's own first-request work (its lazy imports, its models), done before any
+    clock runs: one stream from an in-process server at speed 0."""
+    with ReplayServer([recording], speed=0) as server:
+        client = anthropic.Anthropic(base_url=server.url, api_key=KEY, max_retries=0)
+        with create(client, recording) as stream:
+            for _ in stream:
+                pass
+        client.close()
+
+
+def create(client: Any, recording: Recording) -> Any:
+    """`client.messages.create(..., stream=True)` sending the recording's request."""
+    body = dict(recording.request.body)
+    known = {name: body.pop(name) for name in ("model", "max_tokens", "messages")}
+    body.pop("stream", None)
+    return client.messages.create(
+        **known, stream=True, extra_body=body, extra_headers=dict(recording.request.headers)
+    )
+
+
 def fidelity(runs: int, at_once: int) -> dict[str, object]:
-    results = []
+    """Per run: new connections (httpx) to the floor and to the server; then one SDK client
+    to the floor and to the server. The client's own first-use work (httpx's lazy imports,
+    its first connection) is done before any clock runs, so that whichever server is
+    measured first does not pay it."""
+    with ReplayServer(all_recordings()[:1], speed=0) as warming:
+        asyncio.run(replay(warming.url, all_recordings()[:1], at_once=1))
+    results, floors, sdk, sdk_floor = [], [], [], []
     for number in range(1, runs + 1):
-        result = fidelity_run(at_once)
-        results.append(result)
+        floors.append(fidelity_run(at_once, floor=True))
+        results.append(fidelity_run(at_once))
+        for name, result in (("floor", floors[-1]), ("server", results[-1])):
+            print(
+                f"  run {number}, {name}: {result['events']:.0f} events of"
+                f" {result['streams']:.0f} streams, late by p50 {result['p50_ms']:.2f} ms,"
+                f" p95 {result['p95_ms']:.2f}, p99 {result['p99_ms']:.2f},"
+                f" max {result['max_ms']:.2f}; first event late by"
+                f" {result['first_event_p50_ms']:.2f} ms (max {result['first_event_max_ms']:.2f})",
+                flush=True,
+            )
+        over = {k: results[-1][k] - floors[-1][k] for k in ("p95_ms", "max_ms")}
         print(
-            f"  run {number}: {result['events']:.0f} events of {result['streams']:.0f} streams,"
-            f" late by p50 {result['p50_ms']:.2f} ms, p95 {result['p95_ms']:.2f},"
-            f" p99 {result['p99_ms']:.2f}, max {result['max_ms']:.2f};"
-            f" first event late by {result['first_event_p50_ms']:.2f} ms"
-            f" (max {result['first_event_max_ms']:.2f})",
+            f"  run {number}, server minus floor: p95 {over['p95_ms']:+.2f} ms,"
+            f" max {over['max_ms']:+.2f} ms",
             flush=True,
         )
-    return {"runs": results, "median": medians(results), "at_once": at_once}
+        sdk_floor.append(sdk_run(floor=True))
+        sdk.append(sdk_run())
+        for name, result in (("floor", sdk_floor[-1]), ("server", sdk[-1])):
+            print(
+                f"  run {number}, one SDK client, {name}: first event of"
+                f" {result['streams']:.0f} streams late by p50"
+                f" {result['first_event_p50_ms']:.2f} ms, p95 {result['first_event_p95_ms']:.2f},"
+                f" max {result['first_event_max_ms']:.2f}",
+                flush=True,
+            )
+    return {
+        "runs": results,
+        "median": medians(results),
+        "floor_runs": floors,
+        "floor_median": medians(floors),
+        "sdk_runs": sdk,
+        "sdk_median": medians(sdk),
+        "sdk_floor_runs": sdk_floor,
+        "sdk_floor_median": medians(sdk_floor),
+        "sdk_at_once": SDK_AT_ONCE,
+        "at_once": at_once,
+    }
 
 
 def load_run(clients: int, speed: float) -> dict[str, float]:

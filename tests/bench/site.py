@@ -40,7 +40,8 @@ def build(runs: int, site: Path) -> float:
 def visits(site: Path, runs: int) -> tuple[list[dict[str, Any]], str]:
     from playwright.sync_api import Response, sync_playwright
 
-    from ..test_browser import CHROMIUM, FLAGS, PAGES, WIDTHS, SiteHandler, page_path
+    from ..browser import CHROMIUM, FLAGS, SITE_PATH, WIDTHS, SiteHandler
+    from ..test_browser import PAGES, page_path
 
     handler = functools.partial(SiteHandler, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -53,7 +54,7 @@ def visits(site: Path, runs: int) -> tuple[list[dict[str, Any]], str]:
             version = browser.version
             width, height = WIDTHS["desktop"]
             for page_name in PAGES:
-                url = f"http://{origin}/{page_path(page_name)}"
+                url = f"http://{origin}{SITE_PATH}/{page_path(page_name)}"
                 sizes: list[int] = []
                 times: list[float] = []
                 outside: set[str] = set()
