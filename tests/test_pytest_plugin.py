@@ -252,7 +252,7 @@ def test_faults_not_a_list(replay):
         [
             "*@pytest.mark.replay: no recording at recordings/missing.toml",
             "*@pytest.mark.replay: unknown argument(s) [[]'fault'[]]; it takes speed, faults, "
-            "block_network",
+            "sweep, sweep_limit, block_network",
             "*@pytest.mark.replay: speed must be a finite number, 0 or more",
             "*@pytest.mark.replay: speed must be a number: 1 is the recorded pace, *",
             "*@pytest.mark.replay: faults must be a list of fault specs, such as *",
