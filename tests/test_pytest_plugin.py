@@ -12,8 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 # Imported here once: pytester restores sys.modules after each run, so a module first
-# imported by a throwaway test would be imported again by the next (1.6 s for the SDK).
+# imported by a throwaway test would be imported again by the next (1.6 s for the SDK). The
+# SDK's transport, httpcore2, is imported only on a client's first request: imported again by
+# a later run, its exceptions would be new classes that httpx2 no longer maps, and a stall's
+# ReadTimeout would reach the code as a plain APIConnectionError.
 import anthropic  # noqa: F401
+import httpcore2  # noqa: F401
 import httpx2
 import pytest
 
@@ -252,7 +256,7 @@ def test_faults_not_a_list(replay):
         [
             "*@pytest.mark.replay: no recording at recordings/missing.toml",
             "*@pytest.mark.replay: unknown argument(s) [[]'fault'[]]; it takes speed, faults, "
-            "block_network",
+            "sweep, sweep_limit, block_network",
             "*@pytest.mark.replay: speed must be a finite number, 0 or more",
             "*@pytest.mark.replay: speed must be a number: 1 is the recorded pace, *",
             "*@pytest.mark.replay: faults must be a list of fault specs, such as *",

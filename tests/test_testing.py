@@ -13,6 +13,7 @@ import pytest
 
 import stream_replay
 from stream_replay import load_recording, parse_fault, pytest_plugin
+from stream_replay._sweep import DEFAULT_LIMIT, parse_sweep, sweep_positions
 
 from .project import (
     DOCS_DIR,
@@ -30,8 +31,9 @@ PAGE = DOCS_DIR / "testing.md"
 # The command the page gives; its output, less the header pytest prints about the machine.
 COMMAND = "pytest -v --no-header snippets/testing/test_summarise.py"
 SHOWN_DRIFT = DOCS_DIR / "testing" / "drifted.txt"
-# The last line: "===== 7 passed in 5.35s =====", its rule as long as the time is.
-DURATION = re.compile(r"=+ (.*) in \d+\.\d+s =+")
+# The last line: "===== 7 passed in 5.35s =====" (with "(0:01:05)" after a minute), its
+# rule as long as the time is.
+DURATION = re.compile(r"=+ (.*) in \d+\.\d+s(?: \(\d+:\d\d:\d\d\))? =+")
 
 
 def page() -> str:
@@ -52,6 +54,7 @@ def test_the_page_tests_pass_and_print_the_report_shown(name: str, update_output
     )
     report = result.stdout.replace(str(ROOT) + "/", "")
     assert result.returncode == 0, report + result.stderr
+    assert f"$ {COMMAND.rsplit(' ', 1)[0]} snippets/{name}" in PAGE.read_text()
     shown = output_file(snippet)
     if update_outputs:
         shown.write_text(report, encoding="utf-8")
@@ -91,6 +94,63 @@ def test_a_drifted_request_fails_with_the_report_shown(
         SHOWN_DRIFT.write_text(report, encoding="utf-8")
     assert SHOWN_DRIFT.read_text() == report
     assert f'--8<-- "{SHOWN_DRIFT.relative_to(ROOT).as_posix()}"' in PAGE.read_text()
+
+
+SHOWN_SWEEP = DOCS_DIR / "testing" / "swept.txt"
+# summarise() with a shortcut: on a cut it keeps the text it has, if any, as the summary.
+KEEPS_PART = """
+import anthropic
+import pytest
+from summarise import ARTICLE, MAX_TOKENS, MODEL, prompt
+from test_sweeps import SUMMARY
+
+
+def summarise(text: str) -> str:
+    client = anthropic.Anthropic()
+    summary = ""
+    try:
+        with client.messages.stream(
+            model=MODEL,
+            max_tokens=MAX_TOKENS,
+            messages=[{"role": "user", "content": prompt(text)}],
+        ) as stream:
+            for text_delta in stream.text_stream:
+                summary += text_delta
+    except anthropic.APIConnectionError:
+        if not summary:
+            return summarise(text)
+    return summary
+
+
+@pytest.mark.replay("recordings/testing/summarise.toml", sweep="cut")
+def test_every_cut_is_asked_again():
+    assert summarise(ARTICLE) == SUMMARY
+"""
+
+
+def test_a_sweep_finds_what_a_shortcut_breaks_with_the_report_shown(
+    pytester: pytest.Pytester, update_outputs: bool
+) -> None:
+    (pytester.path / "recordings" / "testing").mkdir(parents=True)
+    shutil.copy(RECORDINGS_DIR / "testing" / "summarise.toml", pytester.path / "recordings/testing")
+    for name in ("summarise.py", "test_sweeps.py"):
+        shutil.copy(SNIPPETS_DIR / "testing" / name, pytester.path)
+    pytester.makeini("[pytest]\n")
+    pytester.makepyfile(test_keeps_part=KEEPS_PART)
+    result = pytester.runpytest("-p", "no:cacheprovider", "test_keeps_part.py")
+    result.assert_outcomes(failed=1)
+    lines = result.stdout.lines
+    start = next(i for i, line in enumerate(lines) if line.startswith("_"))
+    end = next(i for i, line in enumerate(lines) if re.match(r"(-+ Captured|=+ short)", line))
+    report = "\n".join(lines[start:end]).rstrip() + "\n"
+    # The shortcut fails exactly where some of the summary, not all, had arrived: from the
+    # first text delta (event 4) until the last (event 11) is whole.
+    failed = [line.split()[0] for line in report.splitlines() if line.startswith("cut")]
+    assert failed == [f"{cut}:{n}@1" for n in range(4, 11) for cut in ("cut", "cut-mid")]
+    if update_outputs:
+        SHOWN_SWEEP.write_text(report, encoding="utf-8")
+    assert SHOWN_SWEEP.read_text() == report
+    assert f'--8<-- "{SHOWN_SWEEP.relative_to(ROOT).as_posix()}"' in PAGE.read_text()
 
 
 SHOWN_TOO_EARLY = DOCS_DIR / "testing" / "made-too-early.txt"
@@ -199,3 +259,11 @@ def test_the_dates_of_the_other_tools_are_given() -> None:
     assert "vcrpy 8.2.0" in text
     assert "2026-06-15" in text
     assert "57d8c29" in text
+
+
+def test_the_sweep_figures_the_page_gives_are_the_packages() -> None:
+    events = load_recording(RECORDINGS_DIR / "testing" / "summarise.toml").response.events
+    cuts = sweep_positions(parse_sweep("cut"), events)
+    assert f"({len(cuts)} positions for the {len(events)} events of `summarise.toml`)" in page()
+    assert f"every position up to {DEFAULT_LIMIT} (`sweep_limit=`)" in page()
+    assert f"beyond that, {DEFAULT_LIMIT} of them evenly spaced" in page()

@@ -5,7 +5,8 @@
   `build_recording` (with `text_events`) make one from a bare event stream or from Python.
 - Replaying: `ReplayServer`, and the faults it injects (`parse_fault` reads a `--fault` spec).
 - In your tests: the pytest plugin `stream_replay.pytest_plugin` (its `replay` fixture and
-  marker), loaded by pytest when the package is installed (docs/testing.md).
+  marker, whose `sweep=` runs a test once per fault position), loaded by pytest when the
+  package is installed (docs/testing.md).
 - Reading: `timeline`, `timeline_svg`, `split_events`.
 """
 

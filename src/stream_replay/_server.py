@@ -118,6 +118,18 @@ class ReplayServer(ThreadedServer):
         with self._lock:
             self.recordings.append(recording)
 
+    def reset(self, faults: Sequence[Fault] = ()) -> None:
+        """Answer from now on under `faults`, as if no request had been answered yet: what
+        was served, unmatched or abandoned is forgotten (a sweep's next run starts so).
+        `received` keeps counting."""
+        with self._lock:
+            self.faults = list(faults)
+            self.served = []
+            self.mismatches = []
+            self.mismatch_count = 0
+            self.abandoned = 0
+            self._times_served.clear()
+
     # -- requests
 
     def _take(self, request: IncomingRequest) -> tuple[Recording, int] | None:

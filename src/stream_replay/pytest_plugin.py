@@ -15,6 +15,10 @@ over real HTTP. The `replay` marker chooses them, and applies the fixture by its
 - `speed`: the recorded delays are divided by it; 0 (the default) sends all at once.
 - `faults`: specs as `stream-replay run --fault` takes them (`cut-mid:5`, `error:5`,
   `stall:5:2`, `http:529@1`, ...).
+- `sweep`: "cut", "error" or "stall:T" runs the test once per position of the stream that
+  answers its first request, with that fault there (see `_sweep`), and fails it once, with a
+  table of the positions it failed at; `sweep_limit` (default 100, None for no limit) bounds
+  how many positions run.
 - `block_network` (default True): connections and datagrams to anything but loopback, and
   name lookups, fail for the test's duration; `block_network=False` allows them. The ini
   option `replay_block_network = true` blocks them in every test, with the fixture or not.
@@ -34,6 +38,7 @@ what the client abandoned.
 
 from __future__ import annotations
 
+import gc
 import time
 import warnings
 from collections.abc import Generator, Iterator, Mapping, Sequence
@@ -52,6 +57,7 @@ if TYPE_CHECKING:
     from ._matching import Mismatch
     from ._recording import Recording
     from ._server import ReplayServer
+    from ._sweep import Sweep
 
 __all__ = [
     "PLACEHOLDER_KEY",
@@ -63,10 +69,12 @@ __all__ = [
 
 PLACEHOLDER_KEY = "replay-placeholder-key"
 _REPLAY = pytest.StashKey["Replay"]()
+_SWEEPING = pytest.StashKey[bool]()  # set while a sweep calls the test again
 _MARKER_HELP = (
-    "replay(*paths, speed=0, faults=(), block_network=True): the recordings (files or "
-    "folders, relative to the rootdir), playback speed and --fault specs of the `replay` "
-    "fixture, which the marker applies (stream_replay)"
+    "replay(*paths, speed=0, faults=(), sweep=None, sweep_limit=100, block_network=True): the "
+    "recordings (files or folders, relative to the rootdir), playback speed, --fault specs "
+    "and sweep (cut, error or stall:T at every position) of the `replay` fixture, which the "
+    "marker applies (stream_replay)"
 )
 _FAULT_NAMES = "cut:N, cut-mid:N, stall:N:T, drip:B:T, error:N[:TYPE], malformed:N, "
 _FAULT_NAMES += "unknown:N, rechunk:SEED[:MAX], http:STATUS[:RETRY_AFTER], each with an optional @K"
@@ -75,10 +83,17 @@ _FAULT_NAMES += "unknown:N, rechunk:SEED[:MAX], http:STATUS[:RETRY_AFTER], each 
 class Replay:
     """What the `replay` fixture gives a test: the running server and what it did."""
 
-    def __init__(self, server: ReplayServer, rootdir: Path, guard: ClientGuard) -> None:
+    def __init__(
+        self,
+        server: ReplayServer,
+        rootdir: Path,
+        guard: ClientGuard,
+        options: _Options | None = None,
+    ) -> None:
         self.server = server
         self._rootdir = rootdir
         self._guard = guard
+        self._options = options or _Options()
         self._shown_mismatches = 0  # how many the test's failure has already shown
         self._shown_refused = 0
 
@@ -228,6 +243,57 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
     return result
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, object, object]:
+    # A sweep: the test runs first as it is (its failure is reported as usual), then once per
+    # position, each run through the whole hook again, so that the async plugins run it too.
+    replay = pyfuncitem.stash.get(_REPLAY, None)
+    if replay is None or replay._options.sweep is None or pyfuncitem.stash.get(_SWEEPING, False):
+        return (yield)
+    result = yield
+    if replay._problems() is None:
+        _sweep(pyfuncitem, replay, replay._options.sweep)
+    return result
+
+
+def _sweep(item: pytest.Function, replay: Replay, sweep: Sweep) -> None:
+    from ._sweep import Outcome, choose_positions, failure_line, sweep_positions, sweep_report
+
+    if not replay.served:
+        return  # no request was answered: the plugin's other checks say why
+    first = replay.served[0]
+    if not first.response.events:
+        _misuse(f"sweep: {first.name} answers the first request with no event stream to sweep")
+    positions = sweep_positions(sweep, first.response.events)
+    chosen, how = choose_positions(positions, replay._options.sweep_limit)
+    baseline = len(replay.served)
+    outcomes = []
+    item.stash[_SWEEPING] = True
+    try:
+        for position in chosen:
+            replay.server.reset([*replay._options.faults, position.fault])
+            failure = None
+            try:
+                item.ihook.pytest_pyfunc_call(pyfuncitem=item)
+            except BaseException as error:
+                if not _replaceable(error):
+                    raise
+                failure = failure_line(error)
+            if (problems := replay._problems()) is not None:
+                failure = problems.splitlines()[0]
+            outcomes.append(Outcome(position, len(replay.served), failure))
+            # What the run left (an async client bound to its event loop, now closed) is
+            # finalised now, not in the middle of the next run.
+            gc.collect()
+    finally:
+        del item.stash[_SWEEPING]
+        replay.server.reset(replay._options.faults)  # the table reports what the runs did
+    report = sweep_report(sweep, first.name, outcomes, how, baseline)
+    if any(outcome.failure is not None for outcome in outcomes):
+        pytest.fail(report, pytrace=False)
+    item.add_report_section("call", "sweep", report)  # shown by -rP
+
+
 def _replaceable(error: BaseException) -> bool:
     if isinstance(error, pytest.exit.Exception | pytest.xfail.Exception):
         return False
@@ -259,7 +325,7 @@ def replay(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> I
     with server:
         # Read before the environment is replaced: what a client made earlier holds.
         guard = ClientGuard.from_environment(server.url, lambda: server.received)
-        replay = Replay(server, rootdir, guard)
+        replay = Replay(server, rootdir, guard, options)
         request.node.stash[_REPLAY] = replay
         monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
         monkeypatch.setenv("ANTHROPIC_API_KEY", PLACEHOLDER_KEY)
@@ -294,18 +360,24 @@ class _Options:
     speed: float = 0.0
     faults: tuple[Fault, ...] = ()
     block_network: bool = True
+    sweep: Sweep | None = None
+    sweep_limit: int | None = 100
 
 
 def _options(marker: pytest.Mark | None) -> _Options:
     """The marker's arguments, each checked: a mistake fails the test in one line."""
     from ._faults import parse_fault
+    from ._sweep import DEFAULT_LIMIT, parse_sweep
 
     if marker is None:
         return _Options()
     kwargs = dict(marker.kwargs)
-    unknown = set(kwargs) - {"speed", "faults", "block_network"}
+    unknown = set(kwargs) - {"speed", "faults", "block_network", "sweep", "sweep_limit"}
     if unknown:
-        _misuse(f"unknown argument(s) {sorted(unknown)}; it takes speed, faults, block_network")
+        _misuse(
+            f"unknown argument(s) {sorted(unknown)}; it takes speed, faults, sweep, "
+            "sweep_limit, block_network"
+        )
     for path in marker.args:
         if not isinstance(path, str | PathLike):
             _misuse(f"a recording's path must be a string or a Path, not {path!r}")
@@ -319,6 +391,19 @@ def _options(marker: pytest.Mark | None) -> _Options:
     block = kwargs.get("block_network", True)
     if not isinstance(block, bool):
         _misuse(f"block_network must be True or False, not {block!r}")
+    sweep, wrong = None, ""
+    if "sweep" in kwargs:
+        try:
+            sweep = parse_sweep(kwargs["sweep"])
+        except ValueError as error:
+            wrong = str(error)
+    if wrong:
+        _misuse(wrong)
+    limit = kwargs.get("sweep_limit", DEFAULT_LIMIT)
+    if "sweep_limit" in kwargs and sweep is None:
+        _misuse("sweep_limit bounds a sweep: give sweep= too")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        _misuse(f"sweep_limit must be a whole number, 1 or more, or None (all), not {limit!r}")
     faults = []
     for spec in specs:
         try:
@@ -326,7 +411,7 @@ def _options(marker: pytest.Mark | None) -> _Options:
         except ValueError as error:
             reason = str(error).split(". Faults:", 1)[0]
             _misuse(f"{reason}. A fault is one of: {_FAULT_NAMES}")
-    return _Options(tuple(marker.args), float(speed), tuple(faults), block)
+    return _Options(tuple(marker.args), float(speed), tuple(faults), block, sweep, limit)
 
 
 def _misuse(message: str) -> NoReturn:
