@@ -71,14 +71,25 @@ window.siteProbes = (() => {
       for (const line of text.split("\n")) {
         if (line.startsWith("data:")) {
           for (const match of line.matchAll(TOKEN)) {
-            const range = document.createRange();
-            range.setStart(...at(start + match.index));
-            range.setEnd(...at(start + match.index + match[0].length));
-            const rects = [...range.getClientRects()].filter((r) => r.width > 0);
-            const tops = new Set(rects.map((r) => Math.round(r.top)));
-            const width = rects.reduce((sum, r) => sum + r.width, 0);
-            if (tops.size > 1 && width < lineWidth * 0.9) {
-              problems.push(`a token breaks across lines: ${match[0].slice(0, 60)}`);
+            // A string may wrap where prose does, at a space, and an address after a "/";
+            // each word of it, like every other token, must stay on one line.
+            const word = match[0].startsWith('"http') ? /[^ /"]+\/?/g : /[^ ]+/g;
+            const pieces = match[0].startsWith('"')
+              ? [...match[0].matchAll(word)].map((w) => [match.index + w.index, w[0]])
+              : [[match.index, match[0]]];
+            for (const [offset, piece] of pieces) {
+              const range = document.createRange();
+              range.setStart(...at(start + offset));
+              range.setEnd(...at(start + offset + piece.length));
+              const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+              const tops = new Set(rects.map((r) => Math.round(r.top)));
+              const width = rects.reduce((sum, r) => sum + r.width, 0);
+              // A continuation line is narrower by the line's hanging indent (extra.css).
+              const holder = range.startContainer.parentElement?.closest(".wire-line");
+              const hang = holder ? parseFloat(getComputedStyle(holder).paddingLeft) : 0;
+              if (tops.size > 1 && width < (lineWidth - hang) * 0.9) {
+                problems.push(`a token breaks across lines: ${piece.slice(0, 60)} (in ${match[0].slice(0, 60)})`);
+              }
             }
           }
         }
