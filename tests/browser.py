@@ -208,6 +208,16 @@ class Visit:
             polling=50,
             timeout=15_000,
         )
+        # What the page does in answer to a new size (its ResizeObservers: site.js marks what
+        # scrolls) runs before the next frame is painted: wait for that frame, and the one
+        # after it, as a reader cannot act before them either. A page not painting (a timer
+        # stands in) does not hold the wait.
+        self.page.evaluate(
+            """() => new Promise((done) => {
+              requestAnimationFrame(() => requestAnimationFrame(done));
+              setTimeout(done, 1000);
+            })"""
+        )
 
     def resize(self, width: int | str, height: int = 844) -> None:
         """The window at another width (a name of WIDTHS or pixels), once the page has settled."""

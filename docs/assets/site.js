@@ -321,9 +321,16 @@
   // 6. Whatever scrolls (a wide table, a picture on the narrowest phones, an output taller than
   // the window beside its program) can be reached and scrolled with the keyboard, and says
   // so; checked again whenever its size changes. (Material does the same for code blocks.)
+  // The box and what it holds are both watched: a picture that loads after this script ran
+  // makes its figure scroll without changing the figure's own size.
+  var boxes = ".md-typeset .sdk-matrix, .md-typeset__scrollwrap, .md-typeset figure.picture, .md-typeset figure.example > .highlight + .highlight";
   var watched = typeof ResizeObserver === "function" && new ResizeObserver(function (entries) {
     entries.forEach(function (entry) {
-      scrollable(entry.target);
+      var target = entry.target; // a child no longer in the page has no box
+      var box = target.matches(boxes) ? target : target.parentElement && target.parentElement.closest(boxes);
+      if (box) {
+        scrollable(box);
+      }
     });
   });
   function scrollable(box) {
@@ -353,11 +360,13 @@
     }
   }
   function scrollers(root) {
-    var boxes = ".md-typeset .sdk-matrix, .md-typeset__scrollwrap, .md-typeset figure.picture, .md-typeset figure.example > .highlight + .highlight";
     root.querySelectorAll(boxes).forEach(function (box) {
       scrollable(box);
       if (watched) {
         watched.observe(box);
+        Array.prototype.forEach.call(box.children, function (child) {
+          watched.observe(child);
+        });
       }
     });
   }
