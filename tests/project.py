@@ -52,7 +52,11 @@ SERVED_SNIPPET_CLIENTS: set[str] = {"relay/browser_client.py"}
 # Snippets that are test modules (the testing page): pytest runs them, with the replay
 # plugin, not runpy; their output file is pytest's report. tests/test_testing.py runs them.
 # They have no recordings of their own: they name the recordings they use.
-PYTEST_SNIPPETS: set[str] = {"testing/test_summarise.py", "testing/test_sweeps.py"}
+PYTEST_SNIPPETS: set[str] = {
+    "testing/test_summarise.py",
+    "testing/test_sweeps.py",
+    "testing/test_verdicts.py",
+}
 # Snippets about failures replay with faults injected, given as the --fault specs a reader
 # passes to `python3 dev.py run` (the page that shows the snippet gives the same command).
 SNIPPET_FAULTS: dict[str, list[str]] = {

@@ -153,6 +153,53 @@ def test_a_sweep_finds_what_a_shortcut_breaks_with_the_report_shown(
     assert f'--8<-- "{SHOWN_SWEEP.relative_to(ROOT).as_posix()}"' in PAGE.read_text()
 
 
+SHOWN_LEFT_OPEN = DOCS_DIR / "testing" / "left-open.txt"
+# summarise() as it was before it closed its client: one made per call and left open.
+LEAVES_OPEN = """
+import anthropic
+import pytest
+from summarise import ARTICLE, MAX_TOKENS, MODEL, prompt
+
+
+def summarise(text: str) -> str:
+    client = anthropic.Anthropic()
+    with client.messages.stream(
+        model=MODEL,
+        max_tokens=MAX_TOKENS,
+        messages=[{"role": "user", "content": prompt(text)}],
+    ) as stream:
+        return "".join(stream.text_stream)
+
+
+@pytest.mark.replay("recordings/testing/summarise.toml")
+def test_summarise_closes_what_it_opens(replay):
+    summarise(ARTICLE)
+    replay.assert_connections_closed()
+"""
+
+
+def test_a_verdict_finds_a_client_left_open_with_the_report_shown(
+    pytester: pytest.Pytester, update_outputs: bool
+) -> None:
+    (pytester.path / "recordings" / "testing").mkdir(parents=True)
+    shutil.copy(RECORDINGS_DIR / "testing" / "summarise.toml", pytester.path / "recordings/testing")
+    shutil.copy(SNIPPETS_DIR / "testing" / "summarise.py", pytester.path)
+    pytester.makeini("[pytest]\n")
+    pytester.makepyfile(test_leaves_open=LEAVES_OPEN)
+    result = pytester.runpytest("-p", "no:cacheprovider", "test_leaves_open.py")
+    result.assert_outcomes(failed=1)
+    lines = result.stdout.lines
+    start = next(i for i, line in enumerate(lines) if line.startswith("_"))
+    end = next(i for i, line in enumerate(lines) if re.match(r"(-+ Captured|=+ short)", line))
+    # The client's port changes from run to run.
+    report = re.sub(r"port \d+", "port <port>", "\n".join(lines[start:end])).rstrip() + "\n"
+    assert "VerdictError: 1 connection the client opened is still open" in report
+    if update_outputs:
+        SHOWN_LEFT_OPEN.write_text(report, encoding="utf-8")
+    assert SHOWN_LEFT_OPEN.read_text() == report
+    assert f'--8<-- "{SHOWN_LEFT_OPEN.relative_to(ROOT).as_posix()}"' in PAGE.read_text()
+
+
 SHOWN_TOO_EARLY = DOCS_DIR / "testing" / "made-too-early.txt"
 MADE_AT_IMPORT = """
 import anthropic

@@ -24,27 +24,28 @@ def prompt(text: str) -> str:
 
 # --8<-- [start:summarise]
 def summarise(text: str, *, read_timeout: float = 30.0) -> str:
-    client = anthropic.Anthropic(
+    # Closed on the way out: a client left open keeps its connection.
+    with anthropic.Anthropic(
         timeout=httpx2.Timeout(60.0, read=read_timeout)
-    )
-    for _ in range(2):
-        try:
-            with client.messages.stream(
-                model=MODEL,
-                max_tokens=MAX_TOKENS,
-                messages=[{"role": "user", "content": prompt(text)}],
-            ) as stream:
-                summary = "".join(stream.text_stream)
-                message = stream.get_final_message()
-            if message.stop_reason is not None:
-                return summary
-            failure = "the stream ended before message_stop"
-        except anthropic.APIConnectionError as error:  # a cut or a stall
-            failure = f"{type(error).__name__} mid-stream"
-        except anthropic.APIStatusError as error:
-            if error.status_code != 200:  # an HTTP error: the SDK retried
-                raise
-            failure = f"{error.type} mid-stream"  # an error event
+    ) as client:
+        for _ in range(2):
+            try:
+                with client.messages.stream(
+                    model=MODEL,
+                    max_tokens=MAX_TOKENS,
+                    messages=[{"role": "user", "content": prompt(text)}],
+                ) as stream:
+                    summary = "".join(stream.text_stream)
+                    message = stream.get_final_message()
+                if message.stop_reason is not None:
+                    return summary
+                failure = "the stream ended before message_stop"
+            except anthropic.APIConnectionError as error:  # a cut or a stall
+                failure = f"{type(error).__name__} mid-stream"
+            except anthropic.APIStatusError as error:
+                if error.status_code != 200:  # an HTTP error: the SDK retried
+                    raise
+                failure = f"{error.type} mid-stream"  # an error event
     raise SummaryFailed(f"{failure}, twice")
 
 
@@ -53,12 +54,14 @@ def summarise(text: str, *, read_timeout: float = 30.0) -> str:
 
 # --8<-- [start:async]
 async def summarise_async(text: str) -> str:
-    client = anthropic.AsyncAnthropic()
-    async with client.messages.stream(
-        model=MODEL,
-        max_tokens=MAX_TOKENS,
-        messages=[{"role": "user", "content": prompt(text)}],
-    ) as stream:
+    async with (
+        anthropic.AsyncAnthropic() as client,
+        client.messages.stream(
+            model=MODEL,
+            max_tokens=MAX_TOKENS,
+            messages=[{"role": "user", "content": prompt(text)}],
+        ) as stream,
+    ):
         return await stream.get_final_text()
 
 

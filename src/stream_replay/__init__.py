@@ -6,12 +6,14 @@
 - Replaying: `ReplayServer`, and the faults it injects (`parse_fault` reads a `--fault` spec).
 - In your tests: the pytest plugin `stream_replay.pytest_plugin` (its `replay` fixture and
   marker, whose `sweep=` runs a test once per fault position), loaded by pytest when the
-  package is installed (docs/testing.md).
+  package is installed (docs/testing.md); its verdicts (`replay.assert_...`) judge what the
+  client did, from the `Exchange`s the server saw, and fail with a `VerdictError`.
 - Reading: `timeline`, `timeline_svg`, `split_events`.
 """
 
 from ._build import build_recording, text_events
 from ._errors import RecordingError
+from ._exchanges import Connection, Exchange
 from ._faults import (
     CutAfter,
     Drip,
@@ -42,11 +44,14 @@ from ._snippets import find_project_root, load_recordings_for, recording_paths_f
 from ._sse import split_events
 from ._timeline import timeline
 from ._timeline_svg import timeline_svg
+from ._verdicts import VerdictError
 
 __all__ = [
+    "Connection",
     "CutAfter",
     "Drip",
     "ErrorEvent",
+    "Exchange",
     "Fault",
     "HttpError",
     "IncomingRequest",
@@ -62,6 +67,7 @@ __all__ = [
     "ReplayServer",
     "StallBefore",
     "UnknownEvent",
+    "VerdictError",
     "build_recording",
     "dump_recording",
     "find_project_root",

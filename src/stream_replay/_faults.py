@@ -207,6 +207,9 @@ class Step:
     at: float
     data: bytes
     delay: float = 0.0
+    # The seconds of a `stall` fault that begins before this step (the server reports how
+    # long a client waited in it); not part of what is sent, so not compared.
+    stall: float = field(default=0.0, compare=False)
 
 
 class Steps:
@@ -321,6 +324,8 @@ def _cut(steps: Iterator[Step], count: int, mid_event: bool) -> Iterator[Step]:
 
 def _stall(steps: Iterator[Step], index: int, seconds: float) -> Iterator[Step]:
     yield from itertools.islice(steps, index)
+    if (first := next(steps, None)) is not None:
+        yield replace(first, delay=first.delay + seconds, stall=seconds)
     for step in steps:
         yield replace(step, delay=step.delay + seconds)
 

@@ -27,6 +27,8 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from ._exchanges import ConnectionLog
+
 __all__ = [
     "HOST",
     "METHODS",
@@ -136,10 +138,14 @@ class _HeaderTimeoutProtocol(H11Protocol):
     """
 
     header_timeout = HEADER_TIMEOUT
+    # The server's log, which tells what a client left open (uvicorn has `connections`).
+    connection_log: ConnectionLog | None = None
     _header_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        if self.connection_log is not None and self.client:
+            self.connection_log.opened(self.client[1])
         self._await_headers()
 
     def on_response_complete(self) -> None:
@@ -150,6 +156,8 @@ class _HeaderTimeoutProtocol(H11Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         # The timer would hold the connection, and all it holds, until it fired.
         self._cancel_header_timer()
+        if self.connection_log is not None and self.client:
+            self.connection_log.closed(self.client[1])
         super().connection_lost(exc)
 
     def _await_headers(self) -> None:
@@ -321,8 +329,11 @@ class ThreadedServer:
         header_timeout: float = HEADER_TIMEOUT,
         **options: Any,
     ) -> None:
+        self.connections = ConnectionLog()
         protocol = type(
-            "HeaderTimeoutProtocol", (_HeaderTimeoutProtocol,), {"header_timeout": header_timeout}
+            "HeaderTimeoutProtocol",
+            (_HeaderTimeoutProtocol,),
+            {"header_timeout": header_timeout, "connection_log": self.connections},
         )
         config = uvicorn.Config(
             app,

@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from ._bedrock import plan_frames
+from ._exchanges import Exchange
 from ._faults import ERROR_MESSAGES, ERROR_TYPES, Fault, HttpError, Plan, plan_response
 from ._http import (
     BODY_TIMEOUT,
@@ -106,6 +107,7 @@ class ReplayServer(ThreadedServer):
         self._kept_mismatches = kept_mismatches
         self.received = 0  # requests that reached the server, answered or refused
         self.abandoned = 0  # streams whose client closed the connection before the last event
+        self.exchanges: list[Exchange] = []  # every request and how its response ended
         self._times_served: Counter[int] = Counter()
         self._lock = threading.Lock()
         self._request_ids = itertools.count(1)
@@ -128,7 +130,9 @@ class ReplayServer(ThreadedServer):
             self.mismatches = []
             self.mismatch_count = 0
             self.abandoned = 0
+            self.exchanges = []
             self._times_served.clear()
+        self.connections.forget()
 
     # -- requests
 
@@ -150,6 +154,21 @@ class ReplayServer(ThreadedServer):
     async def _handle(self, request: Request) -> Response:
         started = time.monotonic()
         self.received += 1  # only the server's event loop counts
+        port = request.client.port if request.client else 0
+        with self._lock:
+            number = len(self.exchanges) + 1
+            exchange = Exchange(number, request.method, request_path(request), port, started)
+            self.exchanges.append(exchange)
+        self.connections.carried(port, number)
+        response = await self._answer(request, started, exchange)
+        if exchange.status is None:  # answered whole, not streamed
+            exchange.status = response.status_code
+            if exchange.outcome == "streaming":
+                exchange.outcome = "complete" if response.status_code < 400 else "refused"
+            exchange.end(exchange.outcome, time.monotonic())
+        return response
+
+    async def _answer(self, request: Request, started: float, exchange: Exchange) -> Response:
         request_id = f"req_replay_{next(self._request_ids):04d}"
         headers = {name.lower(): value for name, value in request.headers.items()}
         for name in MATCHED_REQUEST_HEADERS:  # a header sent twice counts with both values
@@ -180,6 +199,7 @@ class ReplayServer(ThreadedServer):
             return api_error(408, "invalid_request_error", message, request_id, close=True)
         except ClientGone:
             print("replay server: a client went away mid-upload", file=sys.stderr, flush=True)
+            exchange.outcome = "abandoned"
             return Response(status_code=400)  # never sent: the connection is gone
         try:
             body = await asyncio.to_thread(parse_body, raw)
@@ -187,23 +207,27 @@ class ReplayServer(ThreadedServer):
             message = "The request body is JSON nested too deeply to read."
             return api_error(400, "invalid_request_error", message, request_id)
         incoming = IncomingRequest(request.method, request_path(request), headers, body)
+        exchange.body = body
 
         # Matching and explaining a mismatch run in a worker thread: however large the
         # request, the event loop keeps sending the other streams.
         taken = await asyncio.to_thread(self._take, incoming)
         if taken is None:
+            exchange.outcome = "unmatched"
             return await asyncio.to_thread(self._mismatch, incoming, request_id)
         recording, number = taken
+        exchange.recording = recording.name
         if not await self._headers_due(request, started, recording.response.at):
             with self._lock:
                 self.abandoned += 1
+            exchange.outcome = "abandoned"
             return Response(status_code=499)  # never sent: the client has gone
         # Bedrock answers in AWS event-stream frames; every other platform in SSE.
         planner = plan_frames if _is_frames(recording.response) else plan_response
         plan = planner(recording.response.events, self.faults, number, cut=recording.response.cut)
         if plan.http_error is not None:
             return _http_error(plan.http_error, request_id)
-        return self._respond(recording.response, plan, started, request_id)
+        return self._respond(recording.response, plan, started, request_id, exchange)
 
     def _too_large(self, request_id: str) -> Response:
         """The API's 413, the rest of the body read and dropped so the client can read it."""
@@ -229,7 +253,12 @@ class ReplayServer(ThreadedServer):
         return api_error(400, "invalid_request_error", mismatch.message(), request_id)
 
     def _respond(
-        self, response: RecordedResponse, plan: Plan, started: float, request_id: str
+        self,
+        response: RecordedResponse,
+        plan: Plan,
+        started: float,
+        request_id: str,
+        exchange: Exchange,
     ) -> Response:
         # "Every API response includes a unique request-id header" (the API's Errors page):
         # the recorded one if the recording kept it, else one of the server's own.
@@ -241,16 +270,24 @@ class ReplayServer(ThreadedServer):
             ended = False
             try:
                 for step in plan.steps:  # made one by one, as they are sent
+                    if step.stall:
+                        exchange.stalling(step.stall, time.monotonic())
                     await self._sleep_until(started, step.at, step.delay)
+                    if step.stall:
+                        exchange.stall_over(time.monotonic())
                     yield step.data  # one chunk per step: uvicorn writes it out at once
+                    exchange.wrote(step.data, time.monotonic())
                 ended = True
             finally:
                 if not ended:  # the client went away before the end
                     with self._lock:
                         self.abandoned += 1
+                    exchange.end("abandoned", time.monotonic())
+            exchange.end("cut" if plan.cut else "complete", time.monotonic())
             if plan.cut:
                 raise ConnectionCut  # uvicorn closes the connection mid-body
 
+        exchange.status = response.status
         return StreamingResponse(chunks(), response.status, headers=headers)
 
     async def _headers_due(self, request: Request, started: float, offset: float) -> bool:

@@ -53,6 +53,7 @@ from ._client_guard import ClientGuard, RequestRefusedError, explain_no_request,
 from ._network import NetworkBlockedError, block_network
 
 if TYPE_CHECKING:
+    from ._exchanges import Exchange
     from ._faults import Fault
     from ._matching import Mismatch
     from ._recording import Recording
@@ -96,6 +97,10 @@ class Replay:
         self._options = options or _Options()
         self._shown_mismatches = 0  # how many the test's failure has already shown
         self._shown_refused = 0
+
+    def __repr__(self) -> str:  # shown in a failure's traceback: no address that changes
+        recordings, requests = len(self.server.recordings), len(self.server.exchanges)
+        return f"<Replay: {recordings} recording(s), {requests} request(s)>"
 
     @property
     def url(self) -> str:
@@ -164,6 +169,44 @@ class Replay:
         while self.server.abandoned < count and time.monotonic() < deadline:
             time.sleep(0.01)
         return self.server.abandoned
+
+    # -- verdicts: what the client did, seen from the server (see `_verdicts`)
+
+    @property
+    def exchanges(self) -> list[Exchange]:
+        """Every request so far and how its response ended ("complete", "cut", "abandoned",
+        "error event", "refused", "unmatched"; "streaming" while it goes on)."""
+        return list(self.server.exchanges)
+
+    def assert_no_repeat_after_streaming(self) -> None:
+        """No request was sent again after a response to it had begun and broken off."""
+        __tracebackhide__ = True
+        from ._verdicts import no_repeat_after_streaming
+
+        no_repeat_after_streaming(self.server.exchanges)
+
+    def assert_connections_closed(self, *, grace: float = 1.0) -> None:
+        """Every connection the client opened is closed by now (`grace`: seconds allowed for
+        the server to see a close the client has made)."""
+        __tracebackhide__ = True
+        from ._verdicts import connections_closed
+
+        connections_closed(self.server.connections.still_open, grace=grace)
+
+    def assert_stall_given_up(self, *, within: float) -> None:
+        """The client gave up on each stalled stream within `within` seconds of silence."""
+        __tracebackhide__ = True
+        from ._verdicts import stall_given_up
+
+        stall_given_up(self.server.exchanges, within=within)
+
+    def assert_outcome_reported(self, *, succeeded: bool) -> None:
+        """What the code reported matches how the last response ended: `succeeded` only if
+        it reached its end."""
+        __tracebackhide__ = True
+        from ._verdicts import outcome_reported
+
+        outcome_reported(self.server.exchanges, succeeded=succeeded)
 
     @property
     def refused(self) -> list[str]:
