@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import socket
 import time
 from dataclasses import dataclass, field, replace
@@ -14,6 +15,7 @@ import httpx
 import pytest
 
 from stream_replay import (
+    Buffer,
     CutAfter,
     Drip,
     ErrorEvent,
@@ -142,6 +144,82 @@ def test_drip_sends_the_body_a_few_bytes_at_a_time() -> None:
     assert response.chunks[-1][0] >= 0.002 * len(sizes)
 
 
+def test_a_buffer_passes_n_bytes_on_as_soon_as_it_holds_them() -> None:
+    response = fetch([Buffer(64)])
+    sizes = [len(data) for _, data in response.chunks]
+    assert response.body == b"".join(EVENTS)
+    assert set(sizes[:-1]) == {64}
+    assert 0 < sizes[-1] <= 64
+    assert response.complete
+    plan = plan_response(RECORDING.response.events, [Buffer(64)])
+    # Each chunk is due when the last of its bytes came from upstream.
+    ends = list(itertools.accumulate(len(e) for e in EVENTS))
+    due = [
+        next(e.at for e, end in zip(RECORDING.response.events, ends, strict=True) if end >= n)
+        for n in itertools.accumulate(sizes)
+    ]
+    assert [step.at for step in plan.steps] == due
+
+
+def test_a_buffer_without_a_size_passes_it_all_on_at_the_end() -> None:
+    response = fetch([Buffer(), CutAfter(5)])  # a cut upstream: what it held, then the cut
+    assert [data for _, data in response.chunks] == [b"".join(EVENTS[:5])]
+    assert not response.complete
+    (step,) = plan_response(RECORDING.response.events, [Buffer()]).steps
+    assert step.at == RECORDING.response.events[-1].at
+
+
+@pytest.mark.parametrize("client", ["sync", "async"])
+@pytest.mark.parametrize(
+    ("spec", "outcome"),
+    [("buffer", "text"), ("buffer:7", "text"), ("stall:3:forever", "APITimeoutError")],
+)
+def test_the_sdk_reads_a_buffered_stream_whole_and_gives_up_on_an_endless_stall(
+    client: str, spec: str, outcome: str
+) -> None:
+    import asyncio
+
+    import httpx2
+
+    timeout = httpx2.Timeout(10.0, read=0.3)
+    whole = "".join(
+        e.data["delta"].get("text", "")
+        for e in RECORDING.response.events
+        if e.name == "content_block_delta"
+    )
+    body = dict(RECORDING.request.body)
+    known = {name: body.pop(name) for name in ("model", "max_tokens", "messages")}
+    del body["stream"]
+    with ReplayServer([RECORDING], speed=0, faults=[parse_fault(spec)]) as server:
+        options = {"base_url": server.url, "api_key": PLACEHOLDER_KEY, "max_retries": 0}
+
+        def sync_read() -> str:
+            with (
+                anthropic.Anthropic(**options, timeout=timeout) as sdk,
+                sdk.messages.stream(**known, extra_body=body) as stream,
+            ):
+                return "".join(stream.text_stream)
+
+        async def async_read() -> str:
+            async with (
+                anthropic.AsyncAnthropic(**options, timeout=timeout) as sdk,
+                sdk.messages.stream(**known, extra_body=body) as stream,
+            ):
+                return "".join([text async for text in stream.text_stream])
+
+        try:
+            got = sync_read() if client == "sync" else asyncio.run(async_read())
+        except anthropic.APIError as error:
+            got = type(error).__name__
+        assert got == (whole if outcome == "text" else outcome)
+        if outcome != "text":  # the server saw the client leave in the stall
+            deadline = time.monotonic() + 2
+            while server.exchanges[0].outcome == "streaming" and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert server.exchanges[0].outcome == "abandoned"
+            assert server.exchanges[0].stall == math.inf
+
+
 def test_an_error_event_after_n_events_ends_the_stream_cleanly() -> None:
     response = fetch([ErrorEvent(4)])
     # The shape of the official docs' example error event.
@@ -252,6 +330,9 @@ def test_a_fault_can_hit_only_the_kth_request() -> None:
         ("rechunk:9:3", Rechunk(9, 3)),
         ("http:429:10", HttpError(429, 10.0)),
         ("http:529@1", HttpError(529, on_request=1)),
+        ("stall:2:forever", StallBefore(2, math.inf)),
+        ("buffer", Buffer()),
+        ("buffer:64@2", Buffer(64, on_request=2)),
     ],
 )
 def test_fault_specs_from_the_command_line(spec: str, fault: Fault) -> None:
@@ -267,7 +348,7 @@ def test_a_bad_fault_spec_lists_the_faults(spec: str) -> None:
 def test_every_fault_is_documented_for_readers() -> None:
     page = (DOCS_DIR / "running.md").read_text()
     specs = [line.split()[0] for line in FAULT_SPECS.splitlines() if not line.startswith("Add")]
-    assert len(specs) == 9
+    assert len(specs) == 10
     assert [spec for spec in specs if f"| `{spec}` |" not in page] == []
 
 
@@ -287,6 +368,7 @@ def test_every_fault_is_documented_for_readers() -> None:
         ("cut-mid:-2", "N (events before the cut) must be a whole number, 0 or more"),
         ("stall:0:1", "N (the event it stalls, counted from 1)"),
         ("stall:2:inf", "T (the stall) must be a finite number"),
+        ("buffer:0", "N (bytes a chunk) must be a whole number, 1 or more"),
         ("error:-1", "N (events before the error)"),
         ("error:2:Not A Type", "TYPE must be an error type"),
         ("malformed:-1", "N (events before it)"),
@@ -313,6 +395,9 @@ def test_every_spec_the_parser_accepts_gives_a_working_plan() -> None:
         "malformed:0",
         "unknown:0",
         "rechunk:0:1",
+        "buffer",
+        "buffer:1",
+        "stall:1:forever",
         "http:400:0",
         "cut:1@1",
     ]

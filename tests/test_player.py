@@ -821,14 +821,17 @@ def test_a_what_if_on_a_failing_stream_still_fails_as_the_sdk_does(
         ("stall", {"stall": 2, "at": 6}, "stall:6:2"),
         ("cut", {"at": 8}, "cut:8"),
         ("cut", {"at": 8, "mid": True}, "cut-mid:8"),
+        ("all", {}, "buffer"),
+        ("chunks", {"size": 64}, "buffer:64"),
+        ("chunks", {"size": 7}, "buffer:7"),
     ],
-    ids=["stall", "cut", "cut-mid"],
+    ids=["stall", "cut", "cut-mid", "buffer", "buffer-64", "buffer-7"],
 )
 def test_a_what_if_sends_what_the_replay_server_sends_for_its_fault(
     open_player: Any, kind: str, values: dict[str, object], spec: str
 ) -> None:
-    """Computed in the page, a stall or a cut gives the bytes and times the server's own
-    --fault gives; the player names that fault."""
+    """Computed in the page, a stall, a cut or a buffering proxy gives the bytes and times the
+    server's own --fault gives; the player names that fault."""
     seen, player = open_player("first-stream")
     choose(player, kind, **values)
     view = player.evaluate(VIEW)

@@ -92,8 +92,8 @@
 
   // The same bytes, delivered differently. Each returns the chunks ({at, bytes}) a client
   // would receive, whether the connection drops after them, and the read timeout, if any.
-  // Where the replay server has the same fault, `spec` is its --fault spec (stall and cut
-  // apply to the data's steps, one event each, as the server's faults do).
+  // `spec` is the replay server's --fault spec that sends the same (stall and cut apply to
+  // the data's steps, one event each, as the server's faults do).
   const FIELDS = { // [label, min, step] of each number a choice takes
     size: ["Bytes a chunk", 1, 1],
     stall: ["Seconds of the stall", 0, 0.1],
@@ -104,11 +104,11 @@
     recorded: { label: "As recorded", make: (d) => ({ chunks: d.chunks, cut: d.cut }) },
     all: {
       label: "A buffering proxy passes it on all at once, at the end",
-      make: (d) => ({ chunks: proxy(d.chunks, Infinity), cut: d.cut }),
+      make: (d) => ({ chunks: proxy(d.chunks, Infinity), cut: d.cut, spec: "buffer" }),
     },
     chunks: {
       label: "A proxy passes it on in chunks of {size} bytes",
-      make: (d, { size }) => ({ chunks: proxy(d.chunks, size), cut: d.cut }),
+      make: (d, { size }) => ({ chunks: proxy(d.chunks, size), cut: d.cut, spec: `buffer:${size}` }),
     },
     stall: {
       label: "It stalls for {stall} s before event {at}; the client's read timeout is {timeout} s",
@@ -543,9 +543,8 @@
       const replays = faults ? [" with ", el("code", "", faults.split(" ").map((f) => `--fault ${f}`).join(" "))] : [];
       this.source.replaceChildren(`Replays ${this.data.recording}`, ...replays, " (", ...this.sourceParts, ").");
       const kind = this.choice.kind;
-      if (this.whatIfNote) this.whatIfNote.replaceChildren(kind === "recorded" ? "" : this.view.spec
-        ? el("span", "", "The replay server does the same with ", el("code", "", `--fault ${this.view.spec}`), ".")
-        : "No fault of the replay server does this: a proxy that buffers changes only when bytes arrive.");
+      if (this.whatIfNote) this.whatIfNote.replaceChildren(kind === "recorded" ? "" :
+        el("span", "", "The replay server does the same with ", el("code", "", `--fault ${this.view.spec}`), "."));
     }
 
     // The picture's x of a time, and back (its axis is linear between its two knots).

@@ -15,6 +15,7 @@ from ._build import build_recording, text_events
 from ._errors import RecordingError
 from ._exchanges import Connection, Exchange
 from ._faults import (
+    Buffer,
     CutAfter,
     Drip,
     ErrorEvent,
@@ -47,6 +48,7 @@ from ._timeline_svg import timeline_svg
 from ._verdicts import VerdictError
 
 __all__ = [
+    "Buffer",
     "Connection",
     "CutAfter",
     "Drip",

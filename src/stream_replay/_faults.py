@@ -25,6 +25,7 @@ from typing import Any
 from ._recording import RecordedEvent
 
 __all__ = [
+    "Buffer",
     "CutAfter",
     "Drip",
     "ErrorEvent",
@@ -80,7 +81,8 @@ class CutAfter(_Fault):
 
 @dataclass(frozen=True)
 class StallBefore(_Fault):
-    """Send nothing for `seconds` (real seconds, whatever the speed) before event `event`."""
+    """Send nothing for `seconds` (real seconds, whatever the speed) before event `event`;
+    `math.inf`: a stall that never ends, until the client gives up."""
 
     event: int  # 1-based
     seconds: float
@@ -88,7 +90,21 @@ class StallBefore(_Fault):
     def __post_init__(self) -> None:
         super().__post_init__()
         _at_least(self.event, 1, "N (the event it stalls, counted from 1)")
-        _seconds(self.seconds, "T (the stall)")
+        if self.seconds != math.inf:
+            _seconds(self.seconds, "T (the stall)")
+
+
+@dataclass(frozen=True)
+class Buffer(_Fault):
+    """Deliver the body as a buffering proxy does: `size` bytes as soon as it holds them (when
+    the last of them is due), the rest when the body ends; None: all of it at the end."""
+
+    size: int | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.size is not None:
+            _at_least(self.size, 1, "N (bytes a chunk)")
 
 
 @dataclass(frozen=True)
@@ -178,7 +194,15 @@ class HttpError(_Fault):
 _ERROR_TYPE = re.compile(r"[a-z][a-z_]*")
 
 Fault = (
-    CutAfter | StallBefore | Drip | ErrorEvent | MalformedData | UnknownEvent | Rechunk | HttpError
+    CutAfter
+    | StallBefore
+    | Buffer
+    | Drip
+    | ErrorEvent
+    | MalformedData
+    | UnknownEvent
+    | Rechunk
+    | HttpError
 )
 
 # The API's error type for each status it documents (platform.claude.com/docs/en/api/errors).
@@ -252,7 +276,8 @@ class Plan:
     http_error: HttpError | None = None
 
 
-_ORDER = (ErrorEvent, MalformedData, UnknownEvent, CutAfter, StallBefore, Rechunk, Drip)
+# A proxy buffers what the API sent, faults and all; the network may then cut it up again.
+_ORDER = (ErrorEvent, MalformedData, UnknownEvent, CutAfter, StallBefore, Buffer, Rechunk, Drip)
 
 
 def plan_response(
@@ -292,6 +317,8 @@ def _apply(fault: Fault, steps: Iterator[Step]) -> Iterator[Step]:
             return _cut(steps, count, mid_event)
         case StallBefore(event=event, seconds=seconds):
             return _stall(steps, max(event - 1, 0), seconds)
+        case Buffer(size=size):
+            return _buffer(steps, size)
         case Rechunk(seed=seed, max_size=max_size):
             return _rechunk(steps, random.Random(seed), max_size)
         case Drip(size=size, interval=interval):
@@ -328,6 +355,18 @@ def _stall(steps: Iterator[Step], index: int, seconds: float) -> Iterator[Step]:
         yield replace(first, delay=first.delay + seconds, stall=seconds)
     for step in steps:
         yield replace(step, delay=step.delay + seconds)
+
+
+def _buffer(steps: Iterator[Step], size: int | None) -> Iterator[Step]:
+    held, last = b"", None
+    for step in steps:
+        held, last = held + step.data, step
+        stall = step.stall  # the first chunk let out after a stall carries it
+        while size is not None and len(held) >= size:
+            yield replace(step, data=held[:size], stall=stall)
+            held, stall = held[size:], 0.0
+    if held and last is not None:
+        yield replace(last, data=held, stall=0.0)
 
 
 def _drip(steps: Iterator[Step], size: int, interval: float) -> Iterator[Step]:
@@ -378,12 +417,13 @@ def _rechunk(steps: Iterator[Step], rng: random.Random, max_size: int) -> Iterat
 FAULT_SPECS = """\
 cut:N           drop the connection after N events (no message_stop)
 cut-mid:N       drop it in the middle of event N+1
-stall:N:T       send nothing for T seconds before event N
+stall:N:T       send nothing for T seconds before event N (T: forever, until the client leaves)
 drip:B:T        send B bytes at a time, T seconds apart
 error:N[:TYPE]  an `error` event after N events (default overloaded_error), then the end
 malformed:N     an event with a data: line that is not JSON, after N events
 unknown:N       an event of an unknown type, after N events
 rechunk:SEED[:MAX]  cut the body at random boundaries, chunks of 1 to MAX bytes (default 8)
+buffer[:N]      as a buffering proxy: N bytes at a time as soon as held (none: all at the end)
 http:STATUS[:RETRY_AFTER]  an HTTP error before any event: 429, 500, 529, ...
 Add @K to apply a fault to the Kth request only, e.g. http:529@1."""
 
@@ -415,7 +455,12 @@ def _build(name: str, args: list[str], on_request: int | None) -> Fault | None:
     if name in {"cut", "cut-mid"} and len(args) == 1:
         return CutAfter(int(args[0]), mid_event=name == "cut-mid", on_request=on_request)
     if name == "stall" and len(args) == 2:
-        return StallBefore(int(args[0]), float(args[1]), on_request=on_request)
+        seconds = math.inf if args[1] == "forever" else float(args[1])
+        if args[1] != "forever":
+            _seconds(seconds, "T (the stall)")  # a number, finite: "forever" says it never ends
+        return StallBefore(int(args[0]), seconds, on_request=on_request)
+    if name == "buffer" and len(args) <= 1:
+        return Buffer(int(args[0]) if args else None, on_request=on_request)
     if name == "drip" and len(args) == 2:
         return Drip(int(args[0]), float(args[1]), on_request=on_request)
     if name == "error" and len(args) in {1, 2}:

@@ -77,8 +77,11 @@ _MARKER_HELP = (
     "and sweep (cut, error or stall:T at every position) of the `replay` fixture, which the "
     "marker applies (stream_replay)"
 )
-_FAULT_NAMES = "cut:N, cut-mid:N, stall:N:T, drip:B:T, error:N[:TYPE], malformed:N, "
-_FAULT_NAMES += "unknown:N, rechunk:SEED[:MAX], http:STATUS[:RETRY_AFTER], each with an optional @K"
+_FAULT_NAMES = (
+    "cut:N, cut-mid:N, stall:N:T (T: forever), drip:B:T, error:N[:TYPE], malformed:N, "
+    "unknown:N, rechunk:SEED[:MAX], buffer[:N], http:STATUS[:RETRY_AFTER], each with an "
+    "optional @K"
+)
 
 
 class Replay:
