@@ -21,6 +21,7 @@ from stream_replay import (
     ErrorEvent,
     Fault,
     HttpError,
+    IdleCut,
     MalformedData,
     Rechunk,
     RecordedRequest,
@@ -172,7 +173,12 @@ def test_a_buffer_without_a_size_passes_it_all_on_at_the_end() -> None:
 @pytest.mark.parametrize("client", ["sync", "async"])
 @pytest.mark.parametrize(
     ("spec", "outcome"),
-    [("buffer", "text"), ("buffer:7", "text"), ("stall:3:forever", "APITimeoutError")],
+    [
+        ("buffer", "text"),
+        ("buffer:7", "text"),
+        ("stall:3:forever", "APITimeoutError"),
+        ("stall:3:forever idle:0.1", "APIConnectionError"),  # the proxy leaves first
+    ],
 )
 def test_the_sdk_reads_a_buffered_stream_whole_and_gives_up_on_an_endless_stall(
     client: str, spec: str, outcome: str
@@ -190,7 +196,8 @@ def test_the_sdk_reads_a_buffered_stream_whole_and_gives_up_on_an_endless_stall(
     body = dict(RECORDING.request.body)
     known = {name: body.pop(name) for name in ("model", "max_tokens", "messages")}
     del body["stream"]
-    with ReplayServer([RECORDING], speed=0, faults=[parse_fault(spec)]) as server:
+    faults = [parse_fault(one) for one in spec.split()]
+    with ReplayServer([RECORDING], speed=0, faults=faults) as server:
         options = {"base_url": server.url, "api_key": PLACEHOLDER_KEY, "max_retries": 0}
 
         def sync_read() -> str:
@@ -212,12 +219,23 @@ def test_the_sdk_reads_a_buffered_stream_whole_and_gives_up_on_an_endless_stall(
         except anthropic.APIError as error:
             got = type(error).__name__
         assert got == (whole if outcome == "text" else outcome)
-        if outcome != "text":  # the server saw the client leave in the stall
+        if outcome != "text":  # the server saw the client leave in the stall, or cut it
             deadline = time.monotonic() + 2
             while server.exchanges[0].outcome == "streaming" and time.monotonic() < deadline:
                 time.sleep(0.01)
-            assert server.exchanges[0].outcome == "abandoned"
+            left = "abandoned" if outcome == "APITimeoutError" else "cut"
+            assert server.exchanges[0].outcome == left
             assert server.exchanges[0].stall == math.inf
+
+
+def test_an_idle_cut_drops_the_connection_after_t_seconds_of_silence() -> None:
+    started = time.monotonic()
+    response = fetch([StallBefore(3, 30.0), IdleCut(0.2)])
+    assert response.body == b"".join(EVENTS[:2])
+    assert not response.complete
+    assert time.monotonic() - started < 15  # long before the stall's 30 s
+    # Silence shorter than the idle time passes untouched.
+    assert fetch([StallBefore(3, 0.1), IdleCut(5.0)]).body == b"".join(EVENTS)
 
 
 def test_an_error_event_after_n_events_ends_the_stream_cleanly() -> None:
@@ -333,6 +351,7 @@ def test_a_fault_can_hit_only_the_kth_request() -> None:
         ("stall:2:forever", StallBefore(2, math.inf)),
         ("buffer", Buffer()),
         ("buffer:64@2", Buffer(64, on_request=2)),
+        ("idle:60", IdleCut(60.0)),
     ],
 )
 def test_fault_specs_from_the_command_line(spec: str, fault: Fault) -> None:
@@ -348,7 +367,7 @@ def test_a_bad_fault_spec_lists_the_faults(spec: str) -> None:
 def test_every_fault_is_documented_for_readers() -> None:
     page = (DOCS_DIR / "running.md").read_text()
     specs = [line.split()[0] for line in FAULT_SPECS.splitlines() if not line.startswith("Add")]
-    assert len(specs) == 10
+    assert len(specs) == 11
     assert [spec for spec in specs if f"| `{spec}` |" not in page] == []
 
 
@@ -369,6 +388,7 @@ def test_every_fault_is_documented_for_readers() -> None:
         ("stall:0:1", "N (the event it stalls, counted from 1)"),
         ("stall:2:inf", "T (the stall) must be a finite number"),
         ("buffer:0", "N (bytes a chunk) must be a whole number, 1 or more"),
+        ("idle:-1", "T (the idle time) must be a finite number"),
         ("error:-1", "N (events before the error)"),
         ("error:2:Not A Type", "TYPE must be an error type"),
         ("malformed:-1", "N (events before it)"),
@@ -398,6 +418,7 @@ def test_every_spec_the_parser_accepts_gives_a_working_plan() -> None:
         "buffer",
         "buffer:1",
         "stall:1:forever",
+        "idle:0",
         "http:400:0",
         "cut:1@1",
     ]

@@ -31,6 +31,7 @@ __all__ = [
     "ErrorEvent",
     "Fault",
     "HttpError",
+    "IdleCut",
     "MalformedData",
     "Plan",
     "Rechunk",
@@ -92,6 +93,18 @@ class StallBefore(_Fault):
         _at_least(self.event, 1, "N (the event it stalls, counted from 1)")
         if self.seconds != math.inf:
             _seconds(self.seconds, "T (the stall)")
+
+
+@dataclass(frozen=True)
+class IdleCut(_Fault):
+    """Drop the connection once `seconds` pass with nothing sent, as a proxy or a load
+    balancer with an idle timeout does (real seconds, whatever the speed)."""
+
+    seconds: float
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _seconds(self.seconds, "T (the idle time)")
 
 
 @dataclass(frozen=True)
@@ -197,6 +210,7 @@ Fault = (
     CutAfter
     | StallBefore
     | Buffer
+    | IdleCut
     | Drip
     | ErrorEvent
     | MalformedData
@@ -274,6 +288,7 @@ class Plan:
     steps: Steps = field(default_factory=Steps)
     cut: bool = False  # drop the connection after the last step instead of ending the body
     http_error: HttpError | None = None
+    idle_cut: float | None = None  # drop it instead once this many seconds pass with nothing sent
 
 
 # A proxy buffers what the API sent, faults and all; the network may then cut it up again.
@@ -300,7 +315,8 @@ def plan_response(
         cut = False
     if any(isinstance(fault, CutAfter) for fault in active):
         cut = True
-    return Plan(Steps(events, active), cut)
+    idle = min((f.seconds for f in active if isinstance(f, IdleCut)), default=None)
+    return Plan(Steps(events, active), cut, idle_cut=idle)
 
 
 def _apply(fault: Fault, steps: Iterator[Step]) -> Iterator[Step]:
@@ -323,7 +339,7 @@ def _apply(fault: Fault, steps: Iterator[Step]) -> Iterator[Step]:
             return _rechunk(steps, random.Random(seed), max_size)
         case Drip(size=size, interval=interval):
             return _drip(steps, size, interval)
-        case HttpError():
+        case HttpError() | IdleCut():  # the server applies them, not the steps
             return steps
 
 
@@ -424,6 +440,7 @@ malformed:N     an event with a data: line that is not JSON, after N events
 unknown:N       an event of an unknown type, after N events
 rechunk:SEED[:MAX]  cut the body at random boundaries, chunks of 1 to MAX bytes (default 8)
 buffer[:N]      as a buffering proxy: N bytes at a time as soon as held (none: all at the end)
+idle:T          drop the connection once T seconds pass with nothing sent (a proxy's timeout)
 http:STATUS[:RETRY_AFTER]  an HTTP error before any event: 429, 500, 529, ...
 Add @K to apply a fault to the Kth request only, e.g. http:529@1."""
 
@@ -459,6 +476,8 @@ def _build(name: str, args: list[str], on_request: int | None) -> Fault | None:
         if args[1] != "forever":
             _seconds(seconds, "T (the stall)")  # a number, finite: "forever" says it never ends
         return StallBefore(int(args[0]), seconds, on_request=on_request)
+    if name == "idle" and len(args) == 1:
+        return IdleCut(float(args[0]), on_request=on_request)
     if name == "buffer" and len(args) <= 1:
         return Buffer(int(args[0]) if args else None, on_request=on_request)
     if name == "drip" and len(args) == 2:

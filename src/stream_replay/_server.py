@@ -267,24 +267,33 @@ class ReplayServer(ThreadedServer):
             return Response(response.body, response.status, headers=headers)
 
         async def chunks() -> AsyncIterator[bytes]:
-            ended = False
+            complete = idled = False
+            last = time.monotonic()  # the headers went out
             try:
                 for step in plan.steps:  # made one by one, as they are sent
                     if step.stall:
                         exchange.stalling(step.stall, time.monotonic())
+                    idle = plan.idle_cut
+                    if idle is not None and self._due(started, step.at, step.delay) > last + idle:
+                        await asyncio.sleep(max(last + idle - time.monotonic(), 0.0))
+                        idled = True  # a proxy's idle timeout: it drops the connection
+                        break
                     await self._sleep_until(started, step.at, step.delay)
                     if step.stall:
                         exchange.stall_over(time.monotonic())
                     yield step.data  # one chunk per step: uvicorn writes it out at once
-                    exchange.wrote(step.data, time.monotonic())
-                ended = True
+                    last = time.monotonic()
+                    exchange.wrote(step.data, last)
+                else:
+                    complete = True
             finally:
-                if not ended:  # the client went away before the end
+                if not (complete or idled):  # the client went away before the end
                     with self._lock:
                         self.abandoned += 1
                     exchange.end("abandoned", time.monotonic())
-            exchange.end("cut" if plan.cut else "complete", time.monotonic())
-            if plan.cut:
+            cut = plan.cut or idled
+            exchange.end("cut" if cut else "complete", time.monotonic())
+            if cut:
                 raise ConnectionCut  # uvicorn closes the connection mid-body
 
         exchange.status = response.status
@@ -303,11 +312,14 @@ class ReplayServer(ThreadedServer):
                 return False
         return True
 
+    def _due(self, started: float, offset: float, delay: float = 0.0) -> float:
+        """When a step recorded at `offset`, plus `delay` real seconds, is due."""
+        return started + (offset / self.speed if self.speed else 0.0) + delay
+
     async def _sleep_until(self, started: float, offset: float, delay: float = 0.0) -> None:
         """Wait until a step is due. One already due still waits a turn of the event loop, so
         that no stream, however long or finely cut, holds up the others."""
-        due = started + (offset / self.speed if self.speed else 0.0) + delay
-        await asyncio.sleep(max(due - time.monotonic(), 0.0))
+        await asyncio.sleep(max(self._due(started, offset, delay) - time.monotonic(), 0.0))
 
 
 def _is_frames(response: RecordedResponse) -> bool:

@@ -79,7 +79,7 @@ _MARKER_HELP = (
 )
 _FAULT_NAMES = (
     "cut:N, cut-mid:N, stall:N:T (T: forever), drip:B:T, error:N[:TYPE], malformed:N, "
-    "unknown:N, rechunk:SEED[:MAX], buffer[:N], http:STATUS[:RETRY_AFTER], each with an "
+    "unknown:N, rechunk:SEED[:MAX], buffer[:N], idle:T, http:STATUS[:RETRY_AFTER], each with an "
     "optional @K"
 )
 
