@@ -48,6 +48,8 @@ from ._timeline import timeline
 from ._timeline_svg import timeline_svg
 from ._verdicts import VerdictError
 
+__version__ = "0.2.0"  # packages/stream-replay: its pyproject.toml and CHANGELOG.md
+
 __all__ = [
     "Buffer",
     "Connection",
