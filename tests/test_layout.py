@@ -78,7 +78,11 @@ def test_json_and_toml_blocks_wrap_and_still_copy_as_written(
 
 @pytest.mark.parametrize(
     ("page_name", "container"),
-    [("first-stream", ".stack-on-phone"), ("interview/cheat-sheet", ".cheat-sheet")],
+    [
+        ("first-stream", ".stack-on-phone"),
+        ("testing", ".stack-on-phone"),
+        ("interview/cheat-sheet", ".cheat-sheet"),
+    ],
 )
 def test_the_event_table_and_the_cheat_sheet_stack_on_a_phone(
     visits: Callable[..., Visit], site_url: str, page_name: str, container: str
