@@ -64,6 +64,28 @@ def test_the_page_tests_pass_and_print_the_report_shown(name: str, update_output
     )
 
 
+def run_failing(pytester: pytest.Pytester, name: str, **modules: str) -> pytest.RunResult:
+    """Run test module `name` (beside `modules`) in a project holding summarise.py, its
+    recording and test_sweeps.py; it fails one test."""
+    (pytester.path / "recordings" / "testing").mkdir(parents=True)
+    shutil.copy(RECORDINGS_DIR / "testing" / "summarise.toml", pytester.path / "recordings/testing")
+    for snippet in ("summarise.py", "test_sweeps.py"):
+        shutil.copy(SNIPPETS_DIR / "testing" / snippet, pytester.path)
+    pytester.makeini("[pytest]\n")
+    pytester.makepyfile(**modules)
+    result = pytester.runpytest("-p", "no:cacheprovider", f"{name}.py")
+    result.assert_outcomes(failed=1)
+    return result
+
+
+def failures_section(result: pytest.RunResult) -> str:
+    """The report of the one failure, as a page shows it."""
+    lines = result.stdout.lines
+    start = next(i for i, line in enumerate(lines) if line.startswith("_"))
+    end = next(i for i, line in enumerate(lines) if re.match(r"(-+ Captured|=+ short)", line))
+    return "\n".join(lines[start:end]).rstrip() + "\n"
+
+
 DRIFTED = """
 import pytest
 import summarise
@@ -79,17 +101,7 @@ def test_summary(replay, monkeypatch):
 def test_a_drifted_request_fails_with_the_report_shown(
     pytester: pytest.Pytester, update_outputs: bool
 ) -> None:
-    (pytester.path / "recordings" / "testing").mkdir(parents=True)
-    shutil.copy(RECORDINGS_DIR / "testing" / "summarise.toml", pytester.path / "recordings/testing")
-    shutil.copy(SNIPPETS_DIR / "testing" / "summarise.py", pytester.path)
-    pytester.makeini("[pytest]\n")
-    pytester.makepyfile(test_summarise=DRIFTED)
-    result = pytester.runpytest("-p", "no:cacheprovider")
-    result.assert_outcomes(failed=1)
-    lines = result.stdout.lines
-    start = next(i for i, line in enumerate(lines) if line.startswith("_"))
-    end = next(i for i, line in enumerate(lines) if re.match(r"-+ Captured", line))
-    report = "\n".join(lines[start:end]).rstrip() + "\n"
+    report = failures_section(run_failing(pytester, "test_summarise", test_summarise=DRIFTED))
     if update_outputs:
         SHOWN_DRIFT.write_text(report, encoding="utf-8")
     assert SHOWN_DRIFT.read_text() == report
@@ -131,18 +143,7 @@ def test_every_cut_is_asked_again():
 def test_a_sweep_finds_what_a_shortcut_breaks_with_the_report_shown(
     pytester: pytest.Pytester, update_outputs: bool
 ) -> None:
-    (pytester.path / "recordings" / "testing").mkdir(parents=True)
-    shutil.copy(RECORDINGS_DIR / "testing" / "summarise.toml", pytester.path / "recordings/testing")
-    for name in ("summarise.py", "test_sweeps.py"):
-        shutil.copy(SNIPPETS_DIR / "testing" / name, pytester.path)
-    pytester.makeini("[pytest]\n")
-    pytester.makepyfile(test_keeps_part=KEEPS_PART)
-    result = pytester.runpytest("-p", "no:cacheprovider", "test_keeps_part.py")
-    result.assert_outcomes(failed=1)
-    lines = result.stdout.lines
-    start = next(i for i, line in enumerate(lines) if line.startswith("_"))
-    end = next(i for i, line in enumerate(lines) if re.match(r"(-+ Captured|=+ short)", line))
-    report = "\n".join(lines[start:end]).rstrip() + "\n"
+    report = failures_section(run_failing(pytester, "test_keeps_part", test_keeps_part=KEEPS_PART))
     # The shortcut fails exactly where some of the summary, not all, had arrived: from the
     # first text delta (event 4) until the last (event 11) is whole.
     failed = [line.split()[0] for line in report.splitlines() if line.startswith("cut")]
@@ -181,18 +182,9 @@ def test_summarise_closes_what_it_opens(replay):
 def test_a_verdict_finds_a_client_left_open_with_the_report_shown(
     pytester: pytest.Pytester, update_outputs: bool
 ) -> None:
-    (pytester.path / "recordings" / "testing").mkdir(parents=True)
-    shutil.copy(RECORDINGS_DIR / "testing" / "summarise.toml", pytester.path / "recordings/testing")
-    shutil.copy(SNIPPETS_DIR / "testing" / "summarise.py", pytester.path)
-    pytester.makeini("[pytest]\n")
-    pytester.makepyfile(test_leaves_open=LEAVES_OPEN)
-    result = pytester.runpytest("-p", "no:cacheprovider", "test_leaves_open.py")
-    result.assert_outcomes(failed=1)
-    lines = result.stdout.lines
-    start = next(i for i, line in enumerate(lines) if line.startswith("_"))
-    end = next(i for i, line in enumerate(lines) if re.match(r"(-+ Captured|=+ short)", line))
     # The client's port changes from run to run.
-    report = re.sub(r"port \d+", "port <port>", "\n".join(lines[start:end])).rstrip() + "\n"
+    result = run_failing(pytester, "test_leaves_open", test_leaves_open=LEAVES_OPEN)
+    report = re.sub(r"port \d+", "port <port>", failures_section(result))
     assert "VerdictError: 1 connection the client opened is still open" in report
     if update_outputs:
         SHOWN_LEFT_OPEN.write_text(report, encoding="utf-8")
@@ -236,19 +228,10 @@ def test_a_client_made_at_import_fails_with_the_report_shown(
     key = "sk-ant-api03-" + "k" * 40
     monkeypatch.setenv("ANTHROPIC_API_KEY", key)
     monkeypatch.setenv("ANTHROPIC_BASE_URL", "http://127.0.0.1:4000")
-    (pytester.path / "recordings" / "testing").mkdir(parents=True)
-    shutil.copy(RECORDINGS_DIR / "testing" / "summarise.toml", pytester.path / "recordings/testing")
-    shutil.copy(SNIPPETS_DIR / "testing" / "summarise.py", pytester.path)
-    pytester.makeini("[pytest]\n")
-    pytester.makepyfile(app=MADE_AT_IMPORT, test_app=TOO_EARLY)
-    result = pytester.runpytest("-p", "no:cacheprovider")
-    result.assert_outcomes(failed=1)
-    lines = result.stdout.lines
-    start = next(i for i, line in enumerate(lines) if line.startswith("_"))
-    end = next(i for i, line in enumerate(lines) if re.match(r"(-+ Captured|=+ short test)", line))
     # The replay server's port changes from run to run.
-    report = re.sub(r"127\.0\.0\.1:(?!4000\b)\d+", "127.0.0.1:<port>", "\n".join(lines[start:end]))
-    report = report.rstrip() + "\n"
+    result = run_failing(pytester, "test_app", app=MADE_AT_IMPORT, test_app=TOO_EARLY)
+    report = failures_section(result)
+    report = re.sub(r"127\.0\.0\.1:(?!4000\b)\d+", "127.0.0.1:<port>", report)
     assert key not in result.stdout.str() + result.stderr.str()
     if update_outputs:
         SHOWN_TOO_EARLY.write_text(report, encoding="utf-8")
