@@ -313,6 +313,13 @@
           if (names[i]) {
             cell.dataset.label = names[i];
           }
+          // A stacked cell is a grid of its label and its value: text with code in it stays
+          // one value, not a grid item for each run of text and each piece of code.
+          if (i > 0 && cell.childNodes.length > 1) {
+            var value = document.createElement("span");
+            value.append.apply(value, Array.prototype.slice.call(cell.childNodes));
+            cell.append(value);
+          }
         });
       });
     });
