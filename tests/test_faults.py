@@ -198,18 +198,21 @@ def test_the_sdk_reads_a_buffered_stream_whole_and_gives_up_on_an_endless_stall(
     del body["stream"]
     faults = [parse_fault(one) for one in spec.split()]
     with ReplayServer([RECORDING], speed=0, faults=faults) as server:
-        options = {"base_url": server.url, "api_key": PLACEHOLDER_KEY, "max_retries": 0}
 
         def sync_read() -> str:
             with (
-                anthropic.Anthropic(**options, timeout=timeout) as sdk,
+                anthropic.Anthropic(
+                    base_url=server.url, api_key=PLACEHOLDER_KEY, max_retries=0, timeout=timeout
+                ) as sdk,
                 sdk.messages.stream(**known, extra_body=body) as stream,
             ):
                 return "".join(stream.text_stream)
 
         async def async_read() -> str:
             async with (
-                anthropic.AsyncAnthropic(**options, timeout=timeout) as sdk,
+                anthropic.AsyncAnthropic(
+                    base_url=server.url, api_key=PLACEHOLDER_KEY, max_retries=0, timeout=timeout
+                ) as sdk,
                 sdk.messages.stream(**known, extra_body=body) as stream,
             ):
                 return "".join([text async for text in stream.text_stream])
