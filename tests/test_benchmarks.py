@@ -19,6 +19,10 @@ from typing import Any
 
 import pytest
 
+from stream_replay._bedrock import plan_frames
+from stream_replay._faults import plan_response
+from stream_replay._server import _is_frames
+
 from .bench import floor
 from .bench.replay import all_recordings, percentile
 from .bench.report import FIGURES_JSON, FIGURES_TEXT, SECTIONS, TARGETS, missed, render
@@ -101,15 +105,16 @@ def test_the_floor_writes_each_recording_s_bytes_at_its_offsets() -> None:
         if recording.response.body is not None:
             assert (len(steps), first) == (1, recording.response.body)
             continue
-        events = recording.response.events
-        assert [at for at, _ in steps[1:]] == [e.at for e in events]
+        # What the replay server plans for it: SSE events, or Bedrock's frames.
+        planner = plan_frames if _is_frames(recording.response) else plan_response
+        sent = list(planner(recording.response.events, [], cut=recording.response.cut).steps)
+        assert [at for at, _ in steps[1:]] == [step.at for step in sent]
         chunks = [data for _, data in steps[1:]]
         if not cut:
             assert chunks[-1].endswith(b"\r\n0\r\n\r\n")
             chunks[-1] = chunks[-1].removesuffix(b"0\r\n\r\n")
-        for chunk, event in zip(chunks, events, strict=True):
-            assert chunk == b"%x\r\n" % len(event.raw) + event.raw + b"\r\n"
-        assert b"".join(e.raw for e in events) == recording.sse_body
+        for chunk, step in zip(chunks, sent, strict=True):
+            assert chunk == b"%x\r\n" % len(step.data) + step.data + b"\r\n"
 
 
 def test_an_unknown_section_is_one_clear_error() -> None:

@@ -19,7 +19,9 @@ import time
 from collections import deque
 from pathlib import Path
 
-from stream_replay import Recording, load_recording
+from stream_replay import RecordedResponse, Recording, load_recording
+from stream_replay._bedrock import plan_frames
+from stream_replay._platforms import AWS_EVENT_STREAM
 
 ROOT = Path(__file__).resolve().parents[2]
 Steps = list[tuple[float, bytes]]  # (offset in seconds, bytes to write then)
@@ -47,10 +49,18 @@ def encoded(recording: Recording) -> tuple[Steps, bool]:
     if response.body is not None:
         steps[0] = (response.at, steps[0][1] + response.body)
         return steps, False
-    steps += [(e.at, b"%x\r\n%s\r\n" % (len(e.raw), e.raw)) for e in response.events]
+    steps += [(at, b"%x\r\n%s\r\n" % (len(data), data)) for at, data in wire_events(response)]
     if not response.cut:
         steps[-1] = (steps[-1][0], steps[-1][1] + b"0\r\n\r\n")
     return steps, response.cut
+
+
+def wire_events(response: RecordedResponse) -> list[tuple[float, bytes]]:
+    """Each event as the replay server writes it, and when: its SSE text, or on Bedrock its
+    AWS event-stream frame."""
+    if response.headers.get("content-type", "").startswith(AWS_EVENT_STREAM):
+        return [(step.at, step.data) for step in plan_frames(response.events, []).steps]
+    return [(event.at, event.raw) for event in response.events]
 
 
 def load() -> dict[str, deque[tuple[Steps, bool]]]:

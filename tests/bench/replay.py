@@ -33,6 +33,8 @@ import httpx
 
 from stream_replay import Recording, ReplayServer, load_recording
 
+from .floor import wire_events
+
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "replay-no-key-needed"
 SERVING = re.compile(r"on (http://127\.0\.0\.1:\d+)")
@@ -49,7 +51,7 @@ def all_recordings() -> list[Recording]:
 def sent_bytes(recording: Recording) -> bytes:
     """The response body a client gets: the events, or a whole body (an HTTP error)."""
     body = recording.response.body
-    return body if body is not None else recording.sse_body
+    return body if body is not None else b"".join(d for _, d in wire_events(recording.response))
 
 
 def request_key(recording: Recording) -> str:
@@ -137,11 +139,11 @@ class Stream:
     def lateness(self, recording: Recording) -> list[float]:
         """Per event: observed minus recorded arrival offset, in seconds."""
         late, ends, chunk = [], 0, 0
-        for event in recording.response.events:
-            ends += len(event.raw)
+        for at, data in wire_events(recording.response):
+            ends += len(data)
             while self.sizes[chunk] < ends:
                 chunk += 1
-            late.append(self.arrivals[chunk] - event.at)
+            late.append(self.arrivals[chunk] - at)
         return late
 
 
@@ -251,7 +253,9 @@ def sdk_run(*, floor: bool = False) -> dict[str, float]:
     # each stream is timed against the recording served to it (they are served in turn).
     groups: dict[str, list[Recording]] = {}
     for recording in all_recordings():
-        if recording.response.events:
+        # The Messages API's own streams: not Bedrock's, Vertex's or the compatible endpoint's,
+        # which this client does not speak.
+        if recording.response.events and recording.request.path == "/v1/messages":
             groups.setdefault(request_key(recording), []).append(recording)
     todo = list(reversed(groups.values()))
     late: list[float] = []

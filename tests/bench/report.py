@@ -288,7 +288,8 @@ def _fidelity(f: dict[str, Any]) -> list[str]:
     if "sdk_median" in f:
         lines += [
             "",
-            "One `anthropic.Anthropic()` client, every streamed recording in turn, its"
+            "One `anthropic.Anthropic()` client, every streamed recording of the Messages API"
+            " in turn (not Bedrock's, Vertex's or the OpenAI-compatible endpoint's), its"
             " connections kept alive from one stream to the next:",
             "",
             "| run | server | streams | first event: p50 | first event: p95 | first event: max |",
