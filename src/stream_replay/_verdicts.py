@@ -43,7 +43,7 @@ def no_repeat_after_streaming(exchanges: Sequence[Exchange]) -> None:
                 )
 
 
-def connections_closed(open_now: Callable[[], list[Connection]], *, grace: float = 1.0) -> None:
+def connections_closed(open_now: Callable[[], list[Connection]], *, grace: float = 2.0) -> None:
     """Every connection the client opened is closed (allowing `grace` seconds for the server
     to see a close the client has already made)."""
     __tracebackhide__ = True
@@ -66,7 +66,7 @@ def connections_closed(open_now: Callable[[], list[Connection]], *, grace: float
         )
 
 
-def stall_given_up(exchanges: Sequence[Exchange], *, within: float, grace: float = 1.0) -> None:
+def stall_given_up(exchanges: Sequence[Exchange], *, within: float, grace: float = 2.0) -> None:
     """The client gave up on every stalled stream within `within` seconds of silence
     (allowing `grace` seconds for the server to see a close the client has already made)."""
     __tracebackhide__ = True

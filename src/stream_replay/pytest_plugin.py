@@ -188,7 +188,7 @@ class Replay:
 
         no_repeat_after_streaming(self.server.exchanges)
 
-    def assert_connections_closed(self, *, grace: float = 1.0) -> None:
+    def assert_connections_closed(self, *, grace: float = 2.0) -> None:
         """Every connection the client opened is closed by now (`grace`: seconds allowed for
         the server to see a close the client has made)."""
         __tracebackhide__ = True
