@@ -350,6 +350,9 @@ def test_seeking_back_shows_each_earlier_state(open_player: Any) -> None:
 
 def downloaded_paths(seen: Visit, site_url: str) -> list[str]:
     """The paths from the site's root of what a visit downloaded for a stream player."""
+    # Each download is counted when its response has finished, an event Playwright hands
+    # over while it waits: wait until the page's network has been quiet.
+    seen.page.wait_for_load_state("networkidle")
     root = urlsplit(site_url).path
     paths = [urlsplit(url).path.removeprefix(root) for url in seen.downloaded]
     return sorted(path for path in paths if "player" in path)
