@@ -394,7 +394,8 @@ def test_a_drop_and_a_stall_raise_what_the_bank_says_for_the_installed_sdk() -> 
             read_to_the_end(server)
         assert len(server.served) == 1
     timeout = httpx2.Timeout(600, read=0.3, connect=5.0)
-    with ReplayServer([CUT], speed=0, faults=[StallBefore(6, 1.0)]) as server:
+    # A stall ten times the read timeout: a loaded machine still times out inside it.
+    with ReplayServer([CUT], speed=0, faults=[StallBefore(6, 3.0)]) as server:
         with pytest.raises(Exception) as stalled:  # noqa: PT011
             read_to_the_end(server, timeout=timeout)
         assert len(server.served) == 1

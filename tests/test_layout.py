@@ -81,6 +81,7 @@ def test_json_and_toml_blocks_wrap_and_still_copy_as_written(
     [
         ("first-stream", ".stack-on-phone"),
         ("testing", ".stack-on-phone"),
+        ("sweeps-verdicts", ".stack-on-phone"),
         ("interview/cheat-sheet", ".cheat-sheet"),
     ],
 )

@@ -28,6 +28,7 @@ from .project import (
 pytest_plugins = ["pytester"]
 
 PAGE = DOCS_DIR / "testing.md"
+SWEEPS_PAGE = DOCS_DIR / "sweeps-verdicts.md"  # the pytest snippets' second page
 # The command the page gives; its output, less the header pytest prints about the machine.
 COMMAND = "pytest -v --no-header snippets/testing/test_summarise.py"
 SHOWN_DRIFT = DOCS_DIR / "testing" / "drifted.txt"
@@ -37,7 +38,7 @@ DURATION = re.compile(r"=+ (.*) in \d+\.\d+s(?: \(\d+:\d\d:\d\d\))? =+")
 
 
 def page() -> str:
-    return " ".join(PAGE.read_text().split())
+    return " ".join((PAGE.read_text() + SWEEPS_PAGE.read_text()).split())
 
 
 @pytest.mark.e2e
@@ -54,7 +55,8 @@ def test_the_page_tests_pass_and_print_the_report_shown(name: str, update_output
     )
     report = result.stdout.replace(str(ROOT) + "/", "")
     assert result.returncode == 0, report + result.stderr
-    assert f"$ {COMMAND.rsplit(' ', 1)[0]} snippets/{name}" in PAGE.read_text()
+    command = f"$ {COMMAND.rsplit(' ', 1)[0]} snippets/{name}"
+    assert command in PAGE.read_text() + SWEEPS_PAGE.read_text()
     shown = output_file(snippet)
     if update_outputs:
         shown.write_text(report, encoding="utf-8")
@@ -151,7 +153,7 @@ def test_a_sweep_finds_what_a_shortcut_breaks_with_the_report_shown(
     if update_outputs:
         SHOWN_SWEEP.write_text(report, encoding="utf-8")
     assert SHOWN_SWEEP.read_text() == report
-    assert f'--8<-- "{SHOWN_SWEEP.relative_to(ROOT).as_posix()}"' in PAGE.read_text()
+    assert f'--8<-- "{SHOWN_SWEEP.relative_to(ROOT).as_posix()}"' in SWEEPS_PAGE.read_text()
 
 
 SHOWN_LEFT_OPEN = DOCS_DIR / "testing" / "left-open.txt"
@@ -189,7 +191,7 @@ def test_a_verdict_finds_a_client_left_open_with_the_report_shown(
     if update_outputs:
         SHOWN_LEFT_OPEN.write_text(report, encoding="utf-8")
     assert SHOWN_LEFT_OPEN.read_text() == report
-    assert f'--8<-- "{SHOWN_LEFT_OPEN.relative_to(ROOT).as_posix()}"' in PAGE.read_text()
+    assert f'--8<-- "{SHOWN_LEFT_OPEN.relative_to(ROOT).as_posix()}"' in SWEEPS_PAGE.read_text()
 
 
 SHOWN_TOO_EARLY = DOCS_DIR / "testing" / "made-too-early.txt"
