@@ -19,9 +19,7 @@ from typing import Any
 
 import pytest
 
-from stream_replay._bedrock import plan_frames
-from stream_replay._faults import plan_response
-from stream_replay._server import _is_frames
+from stream_replay._server import plan_for
 
 from .bench import floor
 from .bench.replay import all_recordings, percentile
@@ -106,8 +104,7 @@ def test_the_floor_writes_each_recording_s_bytes_at_its_offsets() -> None:
             assert (len(steps), first) == (1, recording.response.body)
             continue
         # What the replay server plans for it: SSE events, or Bedrock's frames.
-        planner = plan_frames if _is_frames(recording.response) else plan_response
-        sent = list(planner(recording.response.events, [], cut=recording.response.cut).steps)
+        sent = list(plan_for(recording.response, []).steps)
         assert [at for at, _ in steps[1:]] == [step.at for step in sent]
         chunks = [data for _, data in steps[1:]]
         if not cut:

@@ -43,7 +43,7 @@ from ._matching import IncomingRequest, Mismatch, closest_recording, request_dif
 from ._platforms import AWS_EVENT_STREAM, has_credentials, platform_of
 from ._recording import MATCHED_REQUEST_HEADERS, RecordedResponse, Recording
 
-__all__ = ["MAX_REQUEST_BYTES", "ConnectionCut", "ReplayServer", "api_error"]
+__all__ = ["MAX_REQUEST_BYTES", "ConnectionCut", "ReplayServer", "api_error", "plan_for"]
 
 # The API's own limit: "a maximum request size of 32 MB for standard endpoints, including the
 # Messages API", over which it answers 413 `request_too_large` ("Request exceeds the maximum
@@ -222,9 +222,7 @@ class ReplayServer(ThreadedServer):
                 self.abandoned += 1
             exchange.outcome = "abandoned"
             return Response(status_code=499)  # never sent: the client has gone
-        # Bedrock answers in AWS event-stream frames; every other platform in SSE.
-        planner = plan_frames if _is_frames(recording.response) else plan_response
-        plan = planner(recording.response.events, self.faults, number, cut=recording.response.cut)
+        plan = plan_for(recording.response, self.faults, number)
         if plan.http_error is not None:
             return _http_error(plan.http_error, request_id)
         return self._respond(recording.response, plan, started, request_id, exchange)
@@ -320,6 +318,13 @@ class ReplayServer(ThreadedServer):
         """Wait until a step is due. One already due still waits a turn of the event loop, so
         that no stream, however long or finely cut, holds up the others."""
         await asyncio.sleep(max(self._due(started, offset, delay) - time.monotonic(), 0.0))
+
+
+def plan_for(response: RecordedResponse, faults: Sequence[Fault], request_number: int = 1) -> Plan:
+    """What the server sends for `response` under `faults` on the Nth request: AWS
+    event-stream frames for Bedrock, SSE for every other platform."""
+    planner = plan_frames if _is_frames(response) else plan_response
+    return planner(response.events, faults, request_number, cut=response.cut)
 
 
 def _is_frames(response: RecordedResponse) -> bool:

@@ -20,8 +20,7 @@ from collections import deque
 from pathlib import Path
 
 from stream_replay import RecordedResponse, Recording, load_recording
-from stream_replay._bedrock import plan_frames
-from stream_replay._platforms import AWS_EVENT_STREAM
+from stream_replay._server import plan_for
 
 ROOT = Path(__file__).resolve().parents[2]
 Steps = list[tuple[float, bytes]]  # (offset in seconds, bytes to write then)
@@ -58,9 +57,7 @@ def encoded(recording: Recording) -> tuple[Steps, bool]:
 def wire_events(response: RecordedResponse) -> list[tuple[float, bytes]]:
     """Each event as the replay server writes it, and when: its SSE text, or on Bedrock its
     AWS event-stream frame."""
-    if response.headers.get("content-type", "").startswith(AWS_EVENT_STREAM):
-        return [(step.at, step.data) for step in plan_frames(response.events, []).steps]
-    return [(event.at, event.raw) for event in response.events]
+    return [(step.at, step.data) for step in plan_for(response, []).steps]
 
 
 def load() -> dict[str, deque[tuple[Steps, bool]]]:
