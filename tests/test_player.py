@@ -585,9 +585,11 @@ def test_the_default_pace_plays_any_recording_in_about_seven_seconds(
 
 def test_the_default_pace_takes_five_to_ten_seconds_on_the_page_clock(open_player: Any) -> None:
     """Played at the pace it starts with, on the page's own clock (faked, so that a busy
-    machine cannot make it late): still playing at 5 s, ended by 10 s."""
+    machine cannot make it late): still playing at 5 s, ended by 10 s. The clock is paused
+    once installed: an installed clock still follows real time until then."""
     seen, player = open_player("first-stream")
     seen.page.clock.install()
+    seen.page.clock.pause_at(seen.page.evaluate("Date.now()") + 1_000)
     player.get_by_role("button", name="Play").click()
     seen.page.clock.run_for(5_000)
     assert read(player)["state"] == "playing"
