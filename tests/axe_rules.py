@@ -7,13 +7,30 @@ made on the site has been fixed rather than switched off: Material's search dial
 bar of each code block's copy button are named by site.js, an empty table header cell is made
 a plain cell, a table or picture that scrolls is reachable by the keyboard, and a link in a
 table header is underlined.
+
+Colour contrast is most of axe's time (about 3 of a page's 4 to 5 s), nearly all of it spent on
+the tokens of highlighted code, whose colours come from one stylesheet and are the same on
+every page. So each page is checked with every rule but with its highlighted code left out of
+the context (`PAGE_CONTEXT`: leaving out each token instead costs more than checking it), and
+the code is checked, every rule, on the fewest pages that between them hold every kind of
+token the site uses, on a highlighted line and off it (`code_token_pages`), in both themes.
+That a code block which scrolls is reachable by the keyboard is checked on every page, at
+every width, by tests/layout_probes.js.
 """
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
-__all__ = ["AXE_OPTIONS", "DISABLED"]
+__all__ = [
+    "AXE_OPTIONS",
+    "CODE_TOKENS_CONTEXT",
+    "DISABLED",
+    "PAGE_CONTEXT",
+    "code_token_pages",
+]
 
 # rule id -> why it is not checked. Empty: every rule runs.
 DISABLED: dict[str, str] = {}
@@ -25,3 +42,50 @@ AXE_OPTIONS: dict[str, Any] = {
     # reports every rule that passed too, with every node, which costs more than the checks).
     "resultTypes": ["violations"],
 }
+
+# A page as axe checks it: all of it but its highlighted code (see above).
+PAGE_CONTEXT: dict[str, Any] = {"exclude": [[".highlight code"]]}
+# What that leaves out, checked on `code_token_pages` only.
+CODE_TOKENS_CONTEXT: dict[str, Any] = {"include": [[".highlight code"]]}
+
+
+class _CodeTokens(HTMLParser):
+    """The kinds of token in a page's highlighted code: each span's classes, and whether it
+    sits on a highlighted line (`hll`, its own background)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[tuple[str, list[str]]] = []
+        self.kinds: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        in_code = any(t == "code" for t, _ in self.open)
+        if tag == "span" and in_code and any("highlight" in c for _, c in self.open):
+            on_hll = any("hll" in c for _, c in self.open)
+            self.kinds.add(("hll " if on_hll else "") + " ".join(sorted(classes)))
+        if tag not in {"br", "img", "input", "meta", "link", "hr", "wbr"}:
+            self.open.append((tag, classes))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.open and self.open.pop()[0] != tag:
+            pass
+
+
+def code_token_pages(site: Path) -> dict[str, set[str]]:
+    """The fewest built pages (found greedily) that between them hold every kind of code token
+    on the site: page path (relative to the site, ending in '/') -> the kinds it is chosen
+    for. A kind a new snippet brings in brings its page in with it."""
+    kinds: dict[str, set[str]] = {}
+    for html in sorted(site.rglob("index.html")):
+        parser = _CodeTokens()
+        parser.feed(html.read_text(encoding="utf-8"))
+        if parser.kinds:
+            kinds[html.parent.relative_to(site).as_posix() + "/"] = parser.kinds
+    left = set().union(*kinds.values())
+    chosen: dict[str, set[str]] = {}
+    while left:
+        page = max(kinds, key=lambda p: len(kinds[p] & left))
+        chosen[page] = kinds[page] & left
+        left -= kinds[page]
+    return chosen

@@ -5,7 +5,8 @@ Pictures: no text under 11 px. Blocks: nothing wider than the window, and whatev
 sideways (a code block, a table, a picture on the narrowest phone) is reachable by the
 keyboard, a table or picture with a visible cue; wire text, outputs, JSON and TOML wrap
 instead (no line cut off). Tables: the event table and the cheat sheet stacked as label and
-value on a phone. Axe finds nothing on any page in either theme (tests/axe_rules.py). A page
+value on a phone. Axe finds nothing on any page in either theme (tests/axe_rules.py: code
+tokens on the fewest pages that hold every kind). A page
 printed keeps its pictures and drops the players and the copy buttons.
 """
 
@@ -18,7 +19,12 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from .axe_rules import AXE_OPTIONS
+from .axe_rules import (
+    AXE_OPTIONS,
+    CODE_TOKENS_CONTEXT,
+    PAGE_CONTEXT,
+    code_token_pages,
+)
 from .browser import Visit
 from .project import DOCS_DIR
 from .test_browser import page_path
@@ -36,8 +42,13 @@ def probe(seen: Visit, name: str) -> list[str]:
     return list(seen.page.evaluate(f"window.layoutProbes.{name}()"))
 
 
+# Axe takes seconds a page: each page is checked once in each theme, the light one at desktop
+# width and the dark one at a phone's (where tables and pictures scroll), in the same visit.
+AXE_AT = {("light", 1366), ("dark", 390)}
+
+
 @pytest.mark.parametrize("page_name", PAGES, ids=str)
-def test_a_page_fits_every_width_in_both_themes(
+def test_a_page_fits_every_width_in_both_themes_and_axe_finds_nothing(
     visits: Callable[..., Visit], site_url: str, page_name: Path
 ) -> None:
     seen = visits(f"{site_url}/{page_path(page_name)}")
@@ -54,6 +65,10 @@ def test_a_page_fits_every_width_in_both_themes(
             )
             problems[f"{at}: scrolls with no cue"] = probe(seen, "scrollersWithoutCue")
             problems[f"{at}: lines cut off"] = probe(seen, "cutLines")
+            if (scheme, width) in AXE_AT:
+                results = Axe().run(seen.page, context=PAGE_CONTEXT, options=AXE_OPTIONS)
+                if results.violations_count:
+                    problems[f"{at}: axe"] = [results.generate_report()]
     assert {what: found for what, found in problems.items() if found} == {}
     assert seen.errors == []
 
@@ -114,20 +129,20 @@ def test_the_event_table_and_the_cheat_sheet_stack_on_a_phone(
     assert seen.errors == []
 
 
-# Axe takes seconds a page: each page is checked once in each theme, the light one at desktop
-# width and the dark one at a phone's (where tables and pictures scroll).
-@pytest.mark.parametrize("page_name", PAGES, ids=str)
-def test_axe_finds_nothing_on_any_page_in_either_theme(
-    visits: Callable[..., Visit], site_url: str, page_name: Path
+# The code tokens left out above: every kind the site uses, on the fewest pages holding them.
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_in_every_kind_of_code_token_in_either_theme(
+    visits: Callable[..., Visit], site_url: str, built_site: Path, scheme: str
 ) -> None:
-    seen = visits(f"{site_url}/{page_path(page_name)}")
+    pages = code_token_pages(built_site)
+    assert len(set().union(*pages.values())) > 30  # keywords, names, strings, prompts, ...
     reports = {}
-    for scheme, width in (("light", 1366), ("dark", 390)):
+    for page, kinds in pages.items():
+        seen = visits(f"{site_url}/{page}")
         use_scheme(seen, scheme)
-        resize(seen, width)
-        results = Axe().run(seen.page, options=AXE_OPTIONS)
+        results = Axe().run(seen.page, context=CODE_TOKENS_CONTEXT, options=AXE_OPTIONS)
         if results.violations_count:
-            reports[f"{scheme} {width}px"] = results.generate_report()
+            reports[f"{page} (for {sorted(kinds)})"] = results.generate_report()
     assert reports == {}
 
 
