@@ -261,11 +261,14 @@ def visit(
     width: str = "desktop",
     scheme: Scheme = "light",
     routes: dict[str, Callable[[Route], None]] | None = None,
+    own_context: bool = False,
     **options: Any,
 ) -> Visit:
-    """A first visit; `routes` answer requests in place of the site."""
+    """A first visit; `routes` answer requests in place of the site. `own_context`: in a
+    context of its own, for a visit that changes its context (a clock installed in a page is
+    installed in every page of its context)."""
     closers: list[Callable[[], None]] = []
-    if set(options) - PAGE_OPTIONS:
+    if own_context or set(options) - PAGE_OPTIONS:
         assert context.browser is not None
         context = context.browser.new_context(**options)
         closers.append(context.close)

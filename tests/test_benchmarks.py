@@ -19,9 +19,10 @@ from typing import Any
 
 import pytest
 
+from stream_replay import load_recording
 from stream_replay._server import plan_for
 
-from .bench import floor
+from .bench import aimock, floor
 from .bench.replay import all_recordings, percentile
 from .bench.report import FIGURES_JSON, FIGURES_TEXT, SECTIONS, TARGETS, missed, render
 from .pages import includes, sections
@@ -112,6 +113,29 @@ def test_the_floor_writes_each_recording_s_bytes_at_its_offsets() -> None:
             chunks[-1] = chunks[-1].removesuffix(b"0\r\n\r\n")
         for chunk, step in zip(chunks, sent, strict=True):
             assert chunk == b"%x\r\n" % len(step.data) + step.data + b"\r\n"
+
+
+@pytest.mark.parametrize("name", aimock.RECORDINGS)
+def test_aimock_is_given_each_recording_s_text_offsets_and_number_of_deltas(name: str) -> None:
+    """The side-by-side (tests/bench/aimock.py) means aimock to send what the recording
+    holds, when it holds it: the same text in as many deltas (aimock cuts a text into pieces
+    of `chunkSize` characters, JavaScript's: UTF-16 units), each event at its offset."""
+    recording = load_recording(ROOT / "recordings" / f"{name}.toml")
+    fixture = aimock.fixture_of(recording)
+    events = [event for event in recording.response.events if event.name != "ping"]
+    text = "".join(
+        event.data["delta"]["text"] for event in events if event.name == "content_block_delta"
+    )
+    units = len(text.encode("utf-16-le")) // 2
+    pieces = -(-units // fixture["chunkSize"])
+    assert pieces == sum(event.name == "content_block_delta" for event in events)
+    assert fixture["response"]["content"] == text
+    timings = fixture["recordedTimings"]
+    offsets = [timings["ttftMs"]]
+    for gap in timings["interChunkDelaysMs"]:
+        offsets.append(offsets[-1] + gap)
+    assert offsets == pytest.approx([event.at * 1000 for event in events])
+    assert recording.request.body["messages"][-1]["content"] == fixture["match"]["userMessage"]
 
 
 def test_an_unknown_section_is_one_clear_error() -> None:

@@ -280,9 +280,9 @@ def test_every_control_has_a_name(open_player: Any) -> None:
     )
     assert None not in names
     # play, to the start, pace, the slider, the event log, the message, "what if" and its
-    # five choices with their five numbers and one list, and each event's summary
+    # seven choices with their eight numbers and one list, and each event's summary
     events = player.locator(".sp-event").count()
-    assert len(names) == 6 + 1 + 5 + 5 + 1 + events, names
+    assert len(names) == 6 + 1 + 7 + 8 + 1 + events, names
 
 
 # --------------------------------------------------------------------------- seeking
@@ -586,8 +586,9 @@ def test_the_default_pace_plays_any_recording_in_about_seven_seconds(
 def test_the_default_pace_takes_five_to_ten_seconds_on_the_page_clock(open_player: Any) -> None:
     """Played at the pace it starts with, on the page's own clock (faked, so that a busy
     machine cannot make it late): still playing at 5 s, ended by 10 s. The clock is paused
-    once installed: an installed clock still follows real time until then."""
-    seen, player = open_player("first-stream")
+    once installed: an installed clock still follows real time until then. In a context of
+    its own: the clock is the context's, and would stop the other tests' pages."""
+    seen, player = open_player("first-stream", own_context=True)
     seen.page.clock.install()
     seen.page.clock.pause_at(seen.page.evaluate("Date.now()") + 1_000)
     player.get_by_role("button", name="Play").click()
@@ -795,6 +796,8 @@ WHAT_IFS = [
     ("stall", {"stall": 2, "at": 6}),
     ("cut", {"at": 8}),
     ("cut", {"at": 8, "mid": True}),
+    ("drip", {"piece": 40, "every": 0.05}),
+    ("error", {"at": 6}),
 ]
 
 
@@ -836,14 +839,29 @@ def test_a_what_if_on_a_failing_stream_still_fails_as_the_sdk_does(
         ("all", {}, "buffer"),
         ("chunks", {"size": 64}, "buffer:64"),
         ("chunks", {"size": 7}, "buffer:7"),
+        ("drip", {"piece": 40, "every": 0.05}, "drip:40:0.05"),
+        ("drip", {"piece": 1, "every": 0}, "drip:1:0"),
+        ("error", {"at": 6}, "error:6"),
+        ("error", {"at": 1}, "error:1"),
     ],
-    ids=["stall", "cut", "cut-mid", "buffer", "buffer-64", "buffer-7"],
+    ids=[
+        "stall",
+        "cut",
+        "cut-mid",
+        "buffer",
+        "buffer-64",
+        "buffer-7",
+        "drip",
+        "drip-1",
+        "error-6",
+        "error-1",
+    ],
 )
 def test_a_what_if_sends_what_the_replay_server_sends_for_its_fault(
     open_player: Any, kind: str, values: dict[str, object], spec: str
 ) -> None:
-    """Computed in the page, a stall, a cut or a buffering proxy gives the bytes and times the
-    server's own --fault gives; the player names that fault."""
+    """Computed in the page, a stall, a cut, a buffering proxy, a drip or an error event gives
+    the bytes and times the server's own --fault gives; the player names that fault."""
     seen, player = open_player("first-stream")
     choose(player, kind, **values)
     view = player.evaluate(VIEW)

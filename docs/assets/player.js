@@ -99,6 +99,8 @@
     stall: ["Seconds of the stall", 0, 0.1],
     at: ["Event number", 0, 1],
     timeout: ["Read timeout in seconds", 0.1, 0.1],
+    piece: ["Bytes a piece", 1, 1],
+    every: ["Seconds between pieces", 0, 0.01],
   };
   const WHAT_IF = {
     recorded: { label: "As recorded", make: (d) => ({ chunks: d.chunks, cut: d.cut }) },
@@ -115,6 +117,21 @@
       make: (d, { stall, at, timeout }) => ({
         chunks: d.chunks.map((c, i) => (i >= at - 1 ? { ...c, at: c.at + stall } : c)),
         cut: d.cut, timeout, spec: `stall:${at}:${stall}`,
+      }),
+    },
+    drip: {
+      label: "It trickles in, {piece} bytes at a time, {every} s apart",
+      make: (d, { piece, every }) => ({ chunks: drip(d.chunks, piece, every), cut: d.cut,
+        spec: `drip:${piece}:${every}` }),
+    },
+    error: {
+      label: "An overloaded_error event comes after event {at}, and the stream ends",
+      make: (d, { at }) => ({
+        // The bytes the replay server sends (Python's json.dumps spacing included).
+        chunks: [...d.chunks.slice(0, at), { at: at ? d.chunks[at - 1].at : 0, bytes: new TextEncoder().encode(
+          'event: error\ndata: {"type": "error", "error": {"type": "overloaded_error", ' +
+          '"message": "Overloaded"}}\n\n') }],
+        cut: false, spec: `error:${at}`,
       }),
     },
     cut: {
@@ -144,6 +161,18 @@
       }
     }
     if (held.length) out.push({ at: last(chunks).at, bytes: held });
+    return out;
+  }
+
+  // Each chunk's bytes `piece` at a time, each piece `every` seconds after the one before, as
+  // a slow link delivers them (the replay server's drip).
+  function drip(chunks, piece, every) {
+    const out = [];
+    for (const chunk of chunks) {
+      for (let start = 0; start < chunk.bytes.length; start += piece) {
+        out.push({ at: chunk.at + every * (out.length + 1), bytes: chunk.bytes.slice(start, start + piece) });
+      }
+    }
     return out;
   }
 
@@ -309,7 +338,7 @@
       data.chunks = (data.chunks || []).map((chunk) => ({ at: chunk.at, bytes: bytesOf(chunk) }));
       this.data = data;
       this.choice = { kind: "recorded", size: 64, stall: 2, at: Math.min(4, data.chunks.length || 1),
-        timeout: 600, mid: false }; // 600 s: the Python SDK's default read timeout
+        timeout: 600, mid: false, piece: 16, every: 0.02 }; // 600 s: the Python SDK's default read timeout
       this.pace = "fit";
       this.build();
       this.load();
@@ -464,7 +493,8 @@
           else if (input.value !== "" && input.validity.valid) choice[key] = Number(input.value);
         }
         const n = this.data.chunks.length;
-        choice.at = Math.max(choice.kind === "cut" ? 0 : 1, Math.min(choice.at, n - (choice.kind === "cut")));
+        const before = choice.kind === "cut" || choice.kind === "error"; // an event must follow
+        choice.at = Math.max(choice.kind === "cut" ? 0 : 1, Math.min(choice.at, n - before));
         this.load();
         this.announce([`What if: ${this.describe()}. ${this.outcome(this.end).join(": ")}.`]);
       });
