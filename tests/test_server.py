@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 import tracemalloc
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -379,9 +380,18 @@ async def asgi_request(app: Any, body: dict[str, Any], sent: list[str], name: st
 @pytest.mark.parametrize(
     "spec", ["", "rechunk:1:64", "drip:64:0"], ids=["speed 0", "rechunk", "drip"]
 )
-def test_a_small_stream_is_not_held_up_by_a_huge_one(spec: str) -> None:
+def test_a_small_stream_is_not_held_up_by_a_huge_one(
+    spec: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # At speed 0 every step of a long stream is due at once: the server must still give the
-    # other streams their turn, whatever the faults cut the huge one into.
+    # other streams their turn, whatever the faults cut the huge one into. The work the
+    # server hands to threads (parsing, matching) is done in place here: what is tested is
+    # the event loop's turns, not how soon a loaded machine runs a thread (the huge stream
+    # rightly goes on while the small one waits for one: 1,084 chunks once in a CI run).
+    async def in_place(function: Callable[..., Any], /, *args: Any) -> Any:
+        return function(*args)
+
+    monkeypatch.setattr(asyncio, "to_thread", in_place)
     huge_body = {**BODY, "max_tokens": 1}
     huge = deltas(4_000, huge_body)
     small = stream_of((0.0, "message_start"), (0.0, "message_stop"))
@@ -400,7 +410,7 @@ def test_a_small_stream_is_not_held_up_by_a_huge_one(spec: str) -> None:
     assert sent[-1] == "huge"  # the huge stream went on to its end ...
     # ... after the small one had its turn, early
     ahead = sent.index("small")  # chunks of the huge stream sent before the small one's first
-    assert ahead < sent.count("huge") / 4, f"{ahead} of {sent.count('huge')} chunks went first"
+    assert ahead < sent.count("huge") / 100, f"{ahead} of {sent.count('huge')} chunks went first"
 
 
 def test_a_plan_is_made_as_it_is_sent_not_up_front() -> None:
