@@ -13,20 +13,21 @@ the tokens of highlighted code, whose colours come from one stylesheet and are t
 every page. So each page is checked with every rule but with its highlighted code left out of
 the context (`PAGE_CONTEXT`: leaving out each token instead costs more than checking it), and
 the code is checked, every rule, on the fewest pages that between them hold every kind of
-token the site uses, on a highlighted line and off it (`code_token_pages`), in both themes.
+token the site uses, on a highlighted line and off it (`code_token_pages`: those pages are
+checked whole), in both themes.
 That a code block which scrolls is reachable by the keyboard is checked on every page, at
 every width, by tests/layout_probes.js.
 """
 
 from __future__ import annotations
 
+import functools
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 __all__ = [
     "AXE_OPTIONS",
-    "CODE_TOKENS_CONTEXT",
     "DISABLED",
     "PAGE_CONTEXT",
     "code_token_pages",
@@ -43,10 +44,9 @@ AXE_OPTIONS: dict[str, Any] = {
     "resultTypes": ["violations"],
 }
 
-# A page as axe checks it: all of it but its highlighted code (see above).
+# A page as axe checks it, unless it is one of `code_token_pages`: all of it but its
+# highlighted code (see above).
 PAGE_CONTEXT: dict[str, Any] = {"exclude": [[".highlight code"]]}
-# What that leaves out, checked on `code_token_pages` only.
-CODE_TOKENS_CONTEXT: dict[str, Any] = {"include": [[".highlight code"]]}
 
 
 class _CodeTokens(HTMLParser):
@@ -72,16 +72,18 @@ class _CodeTokens(HTMLParser):
             pass
 
 
+@functools.cache
 def code_token_pages(site: Path) -> dict[str, set[str]]:
     """The fewest built pages (found greedily) that between them hold every kind of code token
-    on the site: page path (relative to the site, ending in '/') -> the kinds it is chosen
-    for. A kind a new snippet brings in brings its page in with it."""
+    on the site: page path (relative to the site, '' or ending in '/') -> the kinds it is
+    chosen for. A kind a new snippet brings in brings its page in with it."""
     kinds: dict[str, set[str]] = {}
     for html in sorted(site.rglob("index.html")):
         parser = _CodeTokens()
         parser.feed(html.read_text(encoding="utf-8"))
         if parser.kinds:
-            kinds[html.parent.relative_to(site).as_posix() + "/"] = parser.kinds
+            folder = html.parent.relative_to(site).as_posix()
+            kinds["" if folder == "." else f"{folder}/"] = parser.kinds
     left = set().union(*kinds.values())
     chosen: dict[str, set[str]] = {}
     while left:
