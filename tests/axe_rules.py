@@ -12,7 +12,7 @@ Colour contrast is most of axe's time (about 3 of a page's 4 to 5 s), nearly all
 the tokens of highlighted code, whose colours come from one stylesheet and are the same on
 every page. So each page is checked with every rule but with its highlighted code left out of
 the context (`PAGE_CONTEXT`: leaving out each token instead costs more than checking it), and
-the code is checked, every rule, on the fewest pages that between them hold every kind of
+the code is checked, every rule, on a few pages that between them hold every kind of
 token the site uses, on a highlighted line and off it (`code_token_pages`: those pages are
 checked whole), in both themes.
 That a code block which scrolls is reachable by the keyboard is checked on every page, at
@@ -74,9 +74,10 @@ class _CodeTokens(HTMLParser):
 
 @functools.cache
 def code_token_pages(site: Path) -> dict[str, set[str]]:
-    """The fewest built pages (found greedily) that between them hold every kind of code token
-    on the site: page path (relative to the site, '' or ending in '/') -> the kinds it is
-    chosen for. A kind a new snippet brings in brings its page in with it."""
+    """Few built pages (chosen greedily: the page holding the most kinds not yet held, until
+    none is left) that between them hold every kind of code token on the site: page path
+    (relative to the site, '' or ending in '/') -> the kinds it is chosen for. A kind a new
+    snippet brings in brings its page in with it."""
     kinds: dict[str, set[str]] = {}
     for html in sorted(site.rglob("index.html")):
         parser = _CodeTokens()

@@ -6,7 +6,7 @@ sideways (a code block, a table, a picture on the narrowest phone) is reachable 
 keyboard, a table or picture with a visible cue; wire text, outputs, JSON and TOML wrap
 instead (no line cut off). Tables: the event table and the cheat sheet stacked as label and
 value on a phone. Axe finds nothing on any page in either theme (tests/axe_rules.py: code
-tokens on the fewest pages that hold every kind). A page
+tokens on a few pages that hold every kind). A page
 printed keeps its pictures and drops the players and the copy buttons.
 """
 
@@ -46,7 +46,7 @@ AXE_AT = {("light", 1366), ("dark", 390)}
 def test_a_page_fits_every_width_in_both_themes_and_axe_finds_nothing(
     visits: Callable[..., Visit], site_url: str, built_site: Path, page_name: Path
 ) -> None:
-    # Its highlighted code too, if it is one of the fewest pages holding every kind of token.
+    # Its highlighted code too, if it is one of the few pages holding every kind of token.
     whole = page_path(page_name) in code_token_pages(built_site)
     seen = visits(f"{site_url}/{page_path(page_name)}")
     seen.page.add_script_tag(content=LAYOUT_PROBES)
