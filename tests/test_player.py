@@ -796,7 +796,7 @@ WHAT_IFS = [
     ("stall", {"stall": 2, "at": 6}),
     ("cut", {"at": 8}),
     ("cut", {"at": 8, "mid": True}),
-    ("drip", {"piece": 40, "every": 0.05}),
+    ("drip", {"piece": 120, "every": 0.05}),
     ("error", {"at": 6}),
 ]
 
