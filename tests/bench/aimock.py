@@ -20,7 +20,6 @@ import argparse
 import itertools
 import json
 import math
-import statistics
 import subprocess
 import tempfile
 import time
@@ -31,7 +30,7 @@ import httpx
 
 from stream_replay import Recording, load_recording
 
-from .replay import KEY, ROOT, ServerProcess, create, sent_bytes, warm
+from .replay import KEY, ROOT, ServerProcess, create, percentile, sent_bytes, warm
 
 __all__ = ["RECORDINGS", "fixture_of", "main"]
 
@@ -97,7 +96,8 @@ def measure(url: str, recordings: list[Recording], runs: int) -> dict[str, Any]:
     client = anthropic.Anthropic(base_url=url, api_key=KEY, max_retries=0)
     first, last, same_events, same_text, same_bytes = [], [], True, True, True
     for recording in recordings:
-        wanted = [event.name for event in events_of(recording)]
+        events = events_of(recording)
+        wanted, offsets = [event.name for event in events], [event.at for event in events]
         body = httpx.post(
             f"{url}/v1/messages",
             json=recording.request.body,
@@ -109,14 +109,13 @@ def measure(url: str, recordings: list[Recording], runs: int) -> dict[str, Any]:
             names, text, arrived = one_stream(client, recording)
             same_events &= names == wanted
             same_text &= text == text_of(recording)
-            offsets = [event.at for event in events_of(recording)]
             first.append((arrived[0] - offsets[0]) * 1000)
             last.append((arrived[-1] - offsets[-1]) * 1000)
     client.close()
     return {
-        "first_p50_ms": statistics.median(first),
+        "first_p50_ms": percentile(first, 50),
         "first_max_ms": max(first),
-        "last_p50_ms": statistics.median(last),
+        "last_p50_ms": percentile(last, 50),
         "last_max_ms": max(last),
         "same_events": same_events,
         "same_text": same_text,
